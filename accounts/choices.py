@@ -1,0 +1,6 @@
+from django.db import models
+
+
+class Role(models.TextChoices):
+    EDITOR = "editor", "Editor"
+    VIEWER = "viewer", "Viewer"

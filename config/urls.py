@@ -1,0 +1,25 @@
+from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from core.views import healthz
+
+urlpatterns = [
+    path(
+        "",
+        RedirectView.as_view(url="/cities/", permanent=False, http_method_names=["get", "head"]),
+        name="home",
+    ),
+    path("healthz", login_not_required(healthz), name="healthz"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("accounts.urls")),
+    path("", include("reports.urls")),
+    path("", include("compacts.urls")),
+    path("", include("schools.urls")),
+]
+
+handler400 = "core.errors.bad_request"
+handler403 = "core.errors.permission_denied"
+handler404 = "core.errors.page_not_found"
+handler500 = "core.errors.server_error"

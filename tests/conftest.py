@@ -1,0 +1,88 @@
+"""Named personas shared by every test: a city X with its editor and viewer, an outsider who
+edits city Y, a superuser, and anonymous visitors."""
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from accounts.choices import Role
+from tests.accounts.factories import MembershipFactory, UserFactory
+from tests.schools.factories import CityFactory
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # Dashboards, the demo banner and axes counters live in the cache; tests must not leak them.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def city_x(db):
+    return CityFactory(name="Xville", state="TX")
+
+
+@pytest.fixture
+def city_y(db):
+    return CityFactory(name="Yton", state="CA")
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(username="admin", is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def editor(city_x):
+    user = UserFactory(username="editor")
+    MembershipFactory(user=user, city=city_x, role=Role.EDITOR)
+    return user
+
+
+@pytest.fixture
+def viewer(city_x):
+    user = UserFactory(username="viewer")
+    MembershipFactory(user=user, city=city_x, role=Role.VIEWER)
+    return user
+
+
+@pytest.fixture
+def outsider(city_y):
+    """Editor of city Y, and so a stranger to everything of city X."""
+    user = UserFactory(username="outsider")
+    MembershipFactory(user=user, city=city_y, role=Role.EDITOR)
+    return user
+
+
+def _client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def superuser_client(superuser):
+    return _client_for(superuser)
+
+
+@pytest.fixture
+def editor_client(editor):
+    return _client_for(editor)
+
+
+@pytest.fixture
+def viewer_client(viewer):
+    return _client_for(viewer)
+
+
+@pytest.fixture
+def outsider_client(outsider):
+    return _client_for(outsider)
+
+
+@pytest.fixture
+def anonymous_client():
+    return Client()
