@@ -1,0 +1,255 @@
+"""Reading NCES files as they come, and turning their messy values into clean ones.
+
+Everything is read as text: IDs keep their leading zeros. Each parser returns a value or raises
+BadValue with the reason; `None` means "the file does not know" (NCES's M, N, -1, -2, -9, the
+search export's dagger and dash, or an empty cell).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+
+from schools.choices import USPS_STATES
+
+# Markers NCES uses for "missing", "not applicable" or "did not meet standards".
+UNKNOWN = frozenset(
+    {"", "M", "N", "NA", "N/A", "-1", "-2", "-3", "-9", "†", "‡", "–", "—", "-", "NOT APPLICABLE"}
+    | {"MISSING", "NOT REPORTED"}
+)
+
+# ANSI (FIPS) state codes: the first two digits of every LEAID.
+STATE_FIPS = {
+    "AL": "01", "AK": "02", "AZ": "04", "AR": "05", "CA": "06", "CO": "08", "CT": "09",
+    "DE": "10", "DC": "11", "FL": "12", "GA": "13", "HI": "15", "ID": "16", "IL": "17",
+    "IN": "18", "IA": "19", "KS": "20", "KY": "21", "LA": "22", "ME": "23", "MD": "24",
+    "MA": "25", "MI": "26", "MN": "27", "MS": "28", "MO": "29", "MT": "30", "NE": "31",
+    "NV": "32", "NH": "33", "NJ": "34", "NM": "35", "NY": "36", "NC": "37", "ND": "38",
+    "OH": "39", "OK": "40", "OR": "41", "PA": "42", "RI": "44", "SC": "45", "SD": "46",
+    "TN": "47", "TX": "48", "UT": "49", "VT": "50", "VA": "51", "WA": "53", "WV": "54",
+    "WI": "55", "WY": "56", "AS": "60", "GU": "66", "MP": "69", "PR": "72", "VI": "78",
+}  # fmt: skip
+
+GRADE_CODES = ("PK", "KG", *(f"{n:02d}" for n in range(1, 13)), "UG")
+# Grades the model has no code for: read as unknown rather than refused.
+GRADES_READ_AS_UNKNOWN = frozenset({"AE", "13"})
+GRADE_ALIASES = {"K": "KG", "PREK": "PK", "PRE-K": "PK", "P": "PK"}
+
+SCHOOL_OPEN_STATUS = {
+    "1": True,  # operational
+    "2": False,  # closed
+    "3": True,  # new
+    "4": True,  # added
+    "5": True,  # changed agency
+    "6": False,  # temporarily closed
+    "7": False,  # future: not yet operational
+    "8": True,  # reopened
+    "OPEN": True,
+    "CLOSED": False,
+    "NEW": True,
+    "ADDED": True,
+    "CHANGED BOUNDARY/AGENCY": True,
+    "INACTIVE": False,
+    "FUTURE": False,
+    "REOPENED": True,
+}
+
+CHARTER_VALUES = {"1": True, "YES": True, "Y": True, "2": False, "NO": False}
+
+LOWER_CASE_WORDS = frozenset({"of", "the", "and", "on", "in", "at", "by"})
+
+
+class BadValue(ValueError):
+    """A value the importer cannot accept; its message is the reason shown in the report."""
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 with or without BOM; else Windows-1252 (Latin-1 plus NCES's dash and dagger)."""
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")
+
+
+def read_rows(data: bytes) -> list[list[str]]:
+    """Every record of a CSV (or the tab-separated CCD .txt) file, as lists of strings."""
+    text = decode(data).replace("\x00", "")
+    first_line = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+
+
+def clean(value: str | None) -> str:
+    """Strip spreadsheet tricks that keep leading zeros (="0622710", '0622710) and spaces."""
+    value = (value or "").strip()
+    match = re.fullmatch(r'="(.*)"', value)
+    if match:
+        value = match.group(1).strip()
+    return value
+
+
+def is_unknown(value: str) -> bool:
+    return value.upper() in UNKNOWN
+
+
+def parse_text(value: str, max_length: int, what: str) -> str:
+    value = re.sub(r"\s+", " ", clean(value))
+    if is_unknown(value):
+        raise BadValue(f"The {what} is missing.")
+    if len(value) > max_length:
+        raise BadValue(f"The {what} is longer than {max_length} characters.")
+    return value
+
+
+def parse_state(value: str) -> str:
+    value = clean(value).upper()
+    if is_unknown(value):
+        raise BadValue("The state is missing.")
+    if value not in USPS_STATES:
+        raise BadValue("Not a USPS state code (such as TX or CA).")
+    return value
+
+
+def _digits(value: str, length: int, fipst: str | None) -> str:
+    value = clean(value).lstrip("'")
+    # A spreadsheet that read the ID as a number dropped its leading zero (California's 06...):
+    # restore it only when the state's ANSI code says so.
+    if fipst and len(value) == length - 1 and ("0" + value).startswith(fipst):
+        value = "0" + value
+    return value
+
+
+def parse_leaid(value: str, fipst: str | None = None) -> str:
+    if is_unknown(clean(value)):
+        raise BadValue("The NCES district ID (LEAID) is missing.")
+    value = _digits(value, 7, fipst)
+    if not re.fullmatch(r"\d{7}", value):
+        raise BadValue("An NCES district ID (LEAID) is exactly 7 digits, leading zeros included.")
+    return value
+
+
+def parse_school_id(value: str, leaid: str | None, fipst: str | None = None) -> str:
+    if is_unknown(clean(value)):
+        raise BadValue("The NCES school ID is missing.")
+    value = _digits(value, 12, fipst)
+    if not re.fullmatch(r"\d{12}", value):
+        raise BadValue(
+            "An NCES school ID is exactly 12 digits (the 7-digit LEAID and a 5-digit number)."
+        )
+    if leaid and not value.startswith(leaid):
+        raise BadValue(f"The school ID does not start with its district's LEAID ({leaid}).")
+    return value
+
+
+def parse_fipst(value: str, state: str | None) -> str | None:
+    value = clean(value)
+    if re.fullmatch(r"\d{1,2}", value):
+        return value.zfill(2)
+    return STATE_FIPS.get(state or "")
+
+
+def parse_grade(value: str) -> str | None:
+    value = clean(value).upper()
+    if is_unknown(value) or value in GRADES_READ_AS_UNKNOWN:
+        return None
+    value = GRADE_ALIASES.get(value, value)
+    if value.isdigit() and 1 <= int(value) <= 12:
+        value = f"{int(value):02d}"
+    if value not in GRADE_CODES:
+        raise BadValue("Not a grade code (PK, KG, 01-12, UG, or N for none).")
+    return value
+
+
+def parse_open(value: str) -> bool | None:
+    value = re.sub(r"\s+", " ", clean(value)).upper()
+    if is_unknown(value):
+        return None
+    if value.isdigit():
+        value = str(int(value))
+    if value not in SCHOOL_OPEN_STATUS:
+        raise BadValue("Not a school status (1-8, or Open, Closed, New, Added, Future ...).")
+    return SCHOOL_OPEN_STATUS[value]
+
+
+def parse_charter(value: str) -> bool:
+    value = clean(value).upper()
+    if is_unknown(value):
+        return False
+    if value not in CHARTER_VALUES:
+        raise BadValue("Not a charter flag (1 or Yes for charter, 2 or No for not).")
+    return CHARTER_VALUES[value]
+
+
+def parse_charter_agency(value: str) -> bool | None:
+    """CCD agency type 7 ("independent charter agency") or a type text naming a charter."""
+    value = clean(value)
+    if is_unknown(value):
+        return None
+    if value.isdigit():
+        return int(value) == 7
+    return "charter" in value.lower()
+
+
+def parse_count(value: str) -> int | None:
+    value = clean(value).replace(",", "")
+    if is_unknown(value):
+        return None
+    if not value.isdigit():
+        raise BadValue("Not a whole number.")
+    return int(value)
+
+
+def city_name(value: str) -> str:
+    """City names as people write them: "SAN ANTONIO" -> "San Antonio", "MCALLEN" -> "McAllen".
+
+    A name already in mixed case is kept as written.
+    """
+    value = re.sub(r"\s+", " ", clean(value))
+    if is_unknown(value):
+        raise BadValue("The city is missing.")
+    if len(value) > 120:
+        raise BadValue("The city is longer than 120 characters.")
+    if value != value.upper():
+        return value
+    words = value.lower().split(" ")
+    return " ".join(
+        word if index and word in LOWER_CASE_WORDS else _capitalise(word)
+        for index, word in enumerate(words)
+    )
+
+
+def _capitalise(word: str) -> str:
+    parts = re.split(r"([-/.])", word)
+    return "".join(_capitalise_part(part) for part in parts)
+
+
+def _capitalise_part(part: str) -> str:
+    if not part:
+        return part
+    if part.startswith("mc") and len(part) > 2:
+        return "Mc" + part[2:].capitalize()
+    if "'" in part:
+        head, _, tail = part.partition("'")
+        # O'Donnell, D'Hanis, but Martin's Mill.
+        tail = tail if tail in ("s", "") else tail.capitalize()
+        return f"{head.capitalize()}'{tail}"
+    return part.capitalize()
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One reason a row cannot be imported: where (row, column), what (value) and why."""
+
+    row: int
+    column: str
+    value: str
+    reason: str
+    source: str = ""  # "" for the file itself, or e.g. "network map"
+
+    def __str__(self) -> str:
+        where = f"{self.source} row {self.row}" if self.source else f"row {self.row}"
+        return f"{where}, {self.column} = {self.value!r}: {self.reason}"
