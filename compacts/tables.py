@@ -1,0 +1,180 @@
+"""Tables of the compact lists. Every row links to the compact page, at the record's anchor
+(#commitment-<id>, #milestone-<id>, #activity-<id>). Each table names its CSV columns: stable
+snake_case headers, codes rather than labels where a choice has both."""
+
+import django_tables2 as tables
+from django.utils.html import format_html
+
+from compacts.models import Activity, Commitment, Milestone
+from core.lists import (
+    NUMERIC,
+    WIDE_ONLY,
+    DateColumn,
+    ExportColumn,
+    ListTable,
+    StatusColumn,
+    compact_url,
+)
+
+
+def _compact_link(record) -> str:
+    return compact_url(record.compact_id)
+
+
+class CommitmentTable(ListTable):
+    title = tables.Column(
+        "Commitment",
+        linkify=lambda record: compact_url(record.compact_id, f"commitment-{record.pk}"),
+        order_by=("title", "id"),
+    )
+    compact = tables.Column(
+        "Compact", accessor="compact__title", linkify=_compact_link, order_by=("compact__title",)
+    )
+    city = tables.Column("City", accessor="compact__city__name", attrs=WIDE_ONLY)
+    category = tables.Column("Category", order_by=("category", "title"))
+    tier = tables.Column("Tier", accessor="category", orderable=False, attrs=WIDE_ONLY)
+    responsible_party = tables.Column("Responsible", attrs=WIDE_ONLY)
+    status = StatusColumn("Status")
+    target_on = DateColumn("Target", attrs=WIDE_ONLY)
+    achieved_on = DateColumn("Achieved")
+    overdue_milestones = tables.Column("Overdue milestones", attrs=NUMERIC)
+
+    export_columns = (
+        ExportColumn("id", "pk"),
+        ExportColumn("city", "compact.city.name"),
+        ExportColumn("city_slug", "compact.city.slug"),
+        ExportColumn("compact_id"),
+        ExportColumn("compact", "compact.title"),
+        ExportColumn("category"),
+        ExportColumn("category_label", lambda c: c.get_category_display()),
+        ExportColumn("tier", lambda c: c.tier),
+        ExportColumn("title"),
+        ExportColumn("description"),
+        ExportColumn("responsible_party"),
+        ExportColumn("status"),
+        ExportColumn("target_on"),
+        ExportColumn("achieved_on"),
+        ExportColumn("overdue_milestones"),
+    )
+
+    class Meta(ListTable.Meta):
+        model = Commitment
+        fields = ()
+
+    def render_category(self, value, record):
+        return format_html('<abbr title="{}">{}</abbr>', value, record.category)
+
+    def render_tier(self, record):
+        return record.get_tier_display()
+
+    def render_overdue_milestones(self, value):
+        if not value:
+            return "0"
+        return format_html('<span class="badge text-bg-warning">{}</span>', value)
+
+
+class MilestoneTable(ListTable):
+    due_on = DateColumn("Due", order_by=("due_on", "id"))
+    title = tables.Column(
+        "Milestone",
+        linkify=lambda record: compact_url(record.commitment.compact_id, f"milestone-{record.pk}"),
+        order_by=("title", "id"),
+    )
+    status = StatusColumn("Status")
+    completed_on = DateColumn("Completed")
+    commitment = tables.Column(
+        "Commitment",
+        accessor="commitment__title",
+        linkify=lambda record: compact_url(
+            record.commitment.compact_id, f"commitment-{record.commitment_id}"
+        ),
+        order_by=("commitment__title",),
+        attrs=WIDE_ONLY,
+    )
+    compact = tables.Column(
+        "Compact",
+        accessor="commitment__compact__title",
+        linkify=lambda record: compact_url(record.commitment.compact_id),
+        order_by=("commitment__compact__title",),
+        attrs=WIDE_ONLY,
+    )
+    city = tables.Column("City", accessor="commitment__compact__city__name", attrs=WIDE_ONLY)
+    evidence_url = tables.Column("Evidence", orderable=False, attrs=WIDE_ONLY)
+
+    export_columns = (
+        ExportColumn("id", "pk"),
+        ExportColumn("city", "commitment.compact.city.name"),
+        ExportColumn("city_slug", "commitment.compact.city.slug"),
+        ExportColumn("compact_id", "commitment.compact_id"),
+        ExportColumn("compact", "commitment.compact.title"),
+        ExportColumn("commitment_id"),
+        ExportColumn("commitment", "commitment.title"),
+        ExportColumn("title"),
+        ExportColumn("due_on"),
+        ExportColumn("status"),
+        ExportColumn("overdue", lambda m: m.is_overdue),
+        ExportColumn("completed_on"),
+        ExportColumn("evidence_url"),
+        ExportColumn("notes"),
+    )
+
+    class Meta(ListTable.Meta):
+        model = Milestone
+        fields = ()
+
+    def render_status(self, value, record):
+        badge = StatusColumn.badge(record.status, value)
+        if record.is_overdue_on(self.today):
+            return format_html('{} <span class="badge text-bg-warning">overdue</span>', badge)
+        return badge
+
+    def render_evidence_url(self, value):
+        return format_html('<a href="{}" rel="noopener noreferrer">evidence</a>', value)
+
+
+class ActivityTable(ListTable):
+    occurred_on = DateColumn("Date", order_by=("occurred_on", "id"))
+    title = tables.Column(
+        "Activity",
+        linkify=lambda record: compact_url(record.compact_id, f"activity-{record.pk}"),
+        order_by=("title", "id"),
+    )
+    kind = tables.Column("Kind", order_by=("kind", "-occurred_on", "-id"))
+    compact = tables.Column(
+        "Compact",
+        accessor="compact__title",
+        linkify=_compact_link,
+        order_by=("compact__title", "-occurred_on", "-id"),
+        attrs=WIDE_ONLY,
+    )
+    city = tables.Column("City", accessor="compact__city__name", orderable=False, attrs=WIDE_ONLY)
+    commitment = tables.Column(
+        "Commitment", accessor="commitment__title", orderable=False, attrs=WIDE_ONLY
+    )
+    district_attendees = tables.Column(
+        "District attendees", attrs=NUMERIC, order_by=("district_attendees", "id")
+    )
+    charter_attendees = tables.Column(
+        "Charter attendees", attrs=NUMERIC, order_by=("charter_attendees", "id")
+    )
+
+    export_columns = (
+        ExportColumn("id", "pk"),
+        ExportColumn("city", "compact.city.name"),
+        ExportColumn("city_slug", "compact.city.slug"),
+        ExportColumn("compact_id"),
+        ExportColumn("compact", "compact.title"),
+        ExportColumn("commitment_id"),
+        ExportColumn("commitment", "commitment.title"),
+        ExportColumn("kind"),
+        ExportColumn("occurred_on"),
+        ExportColumn("title"),
+        ExportColumn("district_attendees"),
+        ExportColumn("charter_attendees"),
+        ExportColumn("notes"),
+    )
+
+    class Meta(ListTable.Meta):
+        model = Activity
+        fields = ()
+        empty_text = "No activity matches these filters."

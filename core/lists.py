@@ -1,0 +1,436 @@
+"""The machinery every filterable list shares: strict filter fields, a FilterSet base with a free
+text `q`, a Table base, CSV streaming and one thin generic view.
+
+A list is configuration: a FilterSet (what may be asked), a selector `<entity>_list(*, user,
+filters)` (scope, joins and the filtering itself) and a Table (what is shown, sortable, and the CSV
+columns). See compacts/views/lists.py and schools/views.py.
+
+Filters that cannot be read (a bad date, choice, id or boolean) are never ignored silently: the
+page names each one next to its field and on top, and shows NO rows, because a table or a CSV
+that looks filtered but is not would be worse than an empty one. A CSV export with such filters
+answers 400 with the same page.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from decimal import Decimal
+from functools import reduce
+from operator import and_, or_
+
+import django_filters
+import django_tables2 as tables
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.paginator import EmptyPage, Paginator
+from django.db.models import Q, QuerySet
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.views import View
+from django_tables2.paginators import LazyPaginator
+
+# The largest page number a list accepts: far beyond any real list, small enough for every
+# database's OFFSET.
+MAX_PAGE = 100_000
+CSV_CHUNK_SIZE = 2000
+
+
+# --- filter fields -------------------------------------------------------------------------------
+
+
+class TrueFalseField(forms.ChoiceField):
+    """A yes/no/any filter that refuses anything but "true" or "false" (any letter case).
+
+    Django's NullBooleanField reads an unknown word as "no filter", which would silently widen a
+    list; here it is an error the user sees.
+    """
+
+    default_error_messages = {"invalid_choice": "Use true or false (got %(value)s)."}
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("choices", [("", "Any"), ("true", "Yes"), ("false", "No")])
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        return super().to_python(value).strip().lower()
+
+    def clean(self, value):
+        value = super().clean(value)
+        return {"true": True, "false": False}.get(value)
+
+
+class TrueFalseFilter(django_filters.Filter):
+    """Filters through a method given True or False; no value, no filter."""
+
+    field_class = TrueFalseField
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def date_filter(field_name: str, lookup_expr: str, label: str) -> django_filters.DateFilter:
+    """One end of an inclusive date range (`lookup_expr` gte for "after", lte for "before")."""
+    return django_filters.DateFilter(
+        field_name=field_name,
+        lookup_expr=lookup_expr,
+        label=label,
+        widget=DateInput,
+        error_messages={"invalid": "Enter a date as YYYY-MM-DD."},
+    )
+
+
+def choice_filter(label: str, choices=(), **kwargs) -> django_filters.ChoiceFilter:
+    """A select whose "no choice" reads Any and whose refusal says which value was refused."""
+    return django_filters.ChoiceFilter(
+        label=label,
+        choices=choices,
+        empty_label="Any",
+        error_messages={"invalid_choice": "There is no choice %(value)s here."},
+        **kwargs,
+    )
+
+
+class IdChoiceFilter(django_filters.ModelChoiceFilter):
+    """A record chosen by its id in a plain number box (the list behind it may be thousands long,
+    so it is never rendered as a select). Validated against the queryset the FilterSet sets in
+    __init__, which is the user's scope: an id outside it is "not found", like a missing one."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", forms.NumberInput(attrs={"min": 1}))
+        kwargs.setdefault("queryset", None)
+        kwargs.setdefault(
+            "error_messages", {"invalid_choice": "No record with that id is in your scope."}
+        )
+        super().__init__(*args, **kwargs)
+
+
+# --- the FilterSet base --------------------------------------------------------------------------
+
+
+class ListFilterForm(forms.Form):
+    """Bootstrap classes and accessibility attributes on every filter widget."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            is_select = isinstance(field.widget, forms.Select)
+            field.widget.attrs["class"] = (
+                "form-select form-select-sm" if is_select else "form-control form-control-sm"
+            )
+
+    def full_clean(self):
+        super().full_clean()
+        # The errors are known only now: mark each refused field for sight and screen readers.
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["class"] += " is-invalid"
+                widget.attrs["aria-invalid"] = "true"
+                widget.attrs["aria-describedby"] = f"id_{name}_error"
+
+
+class ListFilterSet(django_filters.FilterSet):
+    """A FilterSet that knows its user (choices are scoped) and searches `search_fields` with `q`.
+
+    `q` splits on spaces; every word must appear in at least one of the search fields.
+    """
+
+    q = django_filters.CharFilter(
+        method="filter_q", label="Search", max_length=200, widget=forms.TextInput
+    )
+
+    search_fields: tuple[str, ...] = ()
+
+    class Meta:
+        form = ListFilterForm
+        fields: list = []
+
+    def __init__(self, data=None, *args, user, **kwargs):
+        self.user = user
+        super().__init__(data, *args, **kwargs)
+
+    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        words = value.split()[:10]
+        if not words or not self.search_fields:
+            return queryset
+        return queryset.filter(
+            reduce(
+                and_,
+                (
+                    reduce(
+                        or_, (Q(**{f"{field}__icontains": word}) for field in self.search_fields)
+                    )
+                    for word in words
+                ),
+            )
+        )
+
+    def set_choices(self, name: str, choices: Iterable) -> None:
+        """Give a choice filter its (user-dependent) choices before the form is built."""
+        self.filters[name].extra["choices"] = list(choices)
+
+    def set_queryset(self, name: str, queryset: QuerySet) -> None:
+        self.filters[name].queryset = queryset
+
+    @property
+    def active_count(self) -> int:
+        """How many filters (q included) the request sets; shown on the phone toggle."""
+        return sum(1 for name in self.filters if self.data.get(name, "").strip())
+
+
+# What a selector accepts as `filters`: raw values (a QueryDict or a dict), a FilterSet, or None.
+FilterData = Mapping[str, str] | django_filters.FilterSet | None
+
+
+def apply_filters(queryset: QuerySet, filters: FilterData, filterset_class, user) -> QuerySet:
+    """Filter `queryset` with a valid FilterSet, or a mapping of raw values that must be valid.
+
+    Selectors call this last, after scope and joins, so a list and anything else calling the
+    selector (a dashboard, a test) filter exactly alike.
+    """
+    if filters is None:
+        return queryset
+    if not isinstance(filters, django_filters.FilterSet):
+        filters = filterset_class(filters, user=user)
+    if not filters.is_valid():
+        raise ValidationError(filters.errors.as_data())
+    return filters.filter_queryset(queryset)
+
+
+# --- record links --------------------------------------------------------------------------------
+
+
+def compact_url(compact_id: int, anchor: str = "") -> str:
+    """The compact page (compacts:compact), optionally at a record's anchor on it
+    ("commitment-12"). Falls back to the stable path from DESIGN.md while the page's URL pattern
+    is not registered."""
+    try:
+        url = reverse("compacts:compact", args=[compact_id])
+    except NoReverseMatch:
+        url = f"/compacts/{compact_id}/"
+    return f"{url}#{anchor}" if anchor else url
+
+
+# --- tables --------------------------------------------------------------------------------------
+
+# Columns that phones skip (the CSV and wider screens keep them).
+WIDE_ONLY = {
+    "th": {"class": "d-none d-md-table-cell"},
+    "td": {"class": "d-none d-md-table-cell"},
+}
+NUMERIC = {"th": {"class": "text-end"}, "td": {"class": "text-end"}}
+
+
+class DateColumn(tables.DateColumn):
+    """Dates as "15 Jan 2012": short, unambiguous, sortable by the date underneath."""
+
+    def __init__(self, verbose_name=None, **kwargs):
+        kwargs.setdefault("format", "j M Y")
+        super().__init__(verbose_name=verbose_name, **kwargs)
+
+
+class StatusColumn(tables.Column):
+    """A status as a calm badge; the code picks the colour (static/css/lists.css)."""
+
+    @staticmethod
+    def badge(code: str, label: str) -> str:
+        return format_html('<span class="badge status status-{}">{}</span>', code, label)
+
+    def render(self, value, record, bound_column):
+        return self.badge(bound_column.accessor.resolve(record), value)
+
+
+class ExportColumn:
+    """One CSV column: a stable snake_case header and how to read the value from a row."""
+
+    def __init__(self, header: str, value: str | Callable[[object], object] | None = None):
+        self.header = header
+        self.value = value or header
+
+    def __call__(self, record) -> object:
+        if callable(self.value):
+            return self.value(record)
+        current = record
+        for part in self.value.split("."):
+            current = getattr(current, part, None)
+            if current is None:
+                return None
+        return current
+
+
+class ListTable(tables.Table):
+    """Base of every list table: the house markup and the CSV columns (`export_columns`)."""
+
+    export_columns: tuple[ExportColumn, ...] = ()
+
+    class Meta:
+        template_name = "core/_table.html"
+        attrs = {"class": "table table-sm table-hover align-middle mb-0 list-table"}
+        empty_text = "Nothing matches these filters."
+
+    def __init__(self, *args, **kwargs):
+        self.today = timezone.localdate()
+        super().__init__(*args, **kwargs)
+
+
+# --- CSV -----------------------------------------------------------------------------------------
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula; staff type the titles.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).isoformat() if timezone.is_aware(value) else value
+    if isinstance(value, datetime.date | int | float | Decimal):
+        return value.isoformat() if isinstance(value, datetime.date) else value
+    text = str(value)
+    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
+
+
+def csv_rows(queryset: QuerySet, columns: tuple[ExportColumn, ...]) -> Iterator[list]:
+    yield [column.header for column in columns]
+    for record in queryset.iterator(chunk_size=CSV_CHUNK_SIZE):
+        yield [_csv_cell(column(record)) for column in columns]
+
+
+def stream_csv(queryset: QuerySet, columns: tuple[ExportColumn, ...], name: str):
+    """Stream the rows of `queryset` as CSV, fetched from the database in chunks."""
+    writer = csv.writer(_Echo())
+    response = StreamingHttpResponse(
+        (writer.writerow(row) for row in csv_rows(queryset, columns)),
+        content_type="text/csv; charset=utf-8",
+    )
+    filename = f"{name}-{timezone.localdate().isoformat()}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# --- the view ------------------------------------------------------------------------------------
+
+
+def _page_number(raw: str | None) -> int:
+    try:
+        number = int(raw or 1)
+    except ValueError:
+        return 1
+    return min(max(number, 1), MAX_PAGE)
+
+
+class FilteredListView(View):
+    """GET a filtered, sorted, paginated table; GET with export=csv streams the same rows.
+
+    Configure with as_view(title=..., filterset_class=..., table_class=..., selector=...,
+    export_name=...). `lazy_pages=True` pages without counting (Previous / Next only), for tables
+    too large to COUNT(*) on every page view.
+    """
+
+    http_method_names = ["get", "head"]
+    template_name = "core/list.html"
+    title = ""
+    intro = ""
+    filterset_class = None
+    table_class = None
+    selector = None
+    export_name = ""
+    lazy_pages = False
+
+    def get(self, request):
+        filterset = self.filterset_class(request.GET.copy(), user=request.user)
+        export = request.GET.get("export", "")
+        valid = filterset.is_valid()
+        if valid:
+            rows = self.selector(user=request.user, filters=filterset)
+        else:
+            rows = filterset.queryset.none()
+        table = self.table_class(rows, request=request)
+        if not valid:
+            table.empty_text = "No rows are shown until every filter can be read."
+        sort = request.GET.getlist(table.prefixed_order_by_field)
+        if sort:
+            table.order_by = sort
+            self._break_ties(table)
+
+        if export == "csv" and valid:
+            return stream_csv(table.data.data, self.table_class.export_columns, self.export_name)
+
+        self._paginate(table, _page_number(request.GET.get(table.prefixed_page_field)))
+        status = 400 if export else 200
+        export_error = ""
+        if export == "csv":
+            export_error = "The export needs filters that can be read; fix them first."
+        elif export:
+            export_error = f'There is no export format "{export}"; use CSV.'
+        return self._render(request, filterset, table, status, export_error)
+
+    def _paginate(self, table, number: int) -> None:
+        paginator_class = LazyPaginator if self.lazy_pages else Paginator
+        try:
+            table.paginate(
+                paginator_class=paginator_class, per_page=settings.LIST_PAGE_SIZE, page=number
+            )
+        except EmptyPage:
+            # Past the end: the last page when it is known, else (lazy paging) the first.
+            table.page = table.paginator.page(table.paginator.num_pages or 1)
+
+    @staticmethod
+    def _break_ties(table) -> None:
+        """Sorting by a column with equal values must still page deterministically."""
+        queryset = table.data.data
+        ordering = list(queryset.query.order_by)
+        if not any(str(term).lstrip("-") in ("pk", "id") for term in ordering):
+            table.data.data = queryset.order_by(*ordering, "pk")
+
+    def _render(self, request, filterset, table, status: int, export_error: str) -> HttpResponse:
+        params = request.GET.copy()
+        for key in (table.prefixed_page_field, "export"):
+            params.pop(key, None)
+        params["export"] = "csv"
+        form = filterset.form
+        table.lazy_pages = self.lazy_pages
+        first_row = last_row = 0
+        if table.page.object_list:
+            first_row = (table.page.number - 1) * settings.LIST_PAGE_SIZE + 1
+            last_row = first_row + len(table.page.object_list) - 1
+        model_meta = filterset.queryset.model._meta
+        context = {
+            "title": self.title,
+            "intro": self.intro,
+            "form": form,
+            "table": table,
+            "lazy_pages": self.lazy_pages,
+            "first_row": first_row,
+            "last_row": last_row,
+            "verbose_name": model_meta.verbose_name,
+            "verbose_name_plural": model_meta.verbose_name_plural,
+            "export_url": f"?{params.urlencode()}",
+            "sort_values": request.GET.getlist(table.prefixed_order_by_field),
+            "filter_errors": [
+                (name, form.fields[name].label if name in form.fields else name, errors)
+                for name, errors in form.errors.items()
+            ],
+            "export_error": export_error,
+            "active_count": filterset.active_count,
+        }
+        return render(request, self.template_name, context, status=status)
