@@ -1,0 +1,176 @@
+"""Tables of the leadership, schools and networks lists, with their CSV columns.
+
+Schools and networks have no page of their own: a network links to the schools list filtered to
+it; a leadership term links to the compact pages of the compacts it signed."""
+
+from urllib.parse import urlencode
+
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+
+from core.lists import (
+    NUMERIC,
+    WIDE_ONLY,
+    DateColumn,
+    ExportColumn,
+    ListTable,
+    StatusColumn,
+    compact_url,
+)
+from schools.models import CharterNetwork, CharterSchool, LeadershipTerm
+
+
+def schools_of_network_url(slug: str) -> str:
+    return f"{reverse('schools:school_list')}?{urlencode({'network': slug})}"
+
+
+def grade_span(school) -> str:
+    if school.grade_low and school.grade_high:
+        return f"{school.grade_low}–{school.grade_high}"
+    return school.grade_low or school.grade_high or ""
+
+
+class LeadershipTermTable(ListTable):
+    person = tables.Column("Leader", accessor="person__full_name", order_by=("person__full_name",))
+    role = tables.Column("Role")
+    organization = tables.Column(
+        "Organization", accessor="organization__name", order_by=("organization__name",)
+    )
+    organization_kind = tables.Column(
+        "Kind", accessor="organization__kind", order_by=("organization__kind",), attrs=WIDE_ONLY
+    )
+    city = tables.Column("City", accessor="organization__city__name", attrs=WIDE_ONLY)
+    started_on = DateColumn("Started", order_by=("started_on", "id"))
+    ended_on = DateColumn("Ended", order_by=("ended_on", "id"))
+    state = StatusColumn("In post", accessor="ended_on", orderable=False, empty_values=())
+    end_reason = tables.Column("Why they left", attrs=WIDE_ONLY)
+    signed = tables.Column("Signed", accessor="pk", orderable=False, attrs=WIDE_ONLY)
+
+    export_columns = (
+        ExportColumn("id", "pk"),
+        ExportColumn("person", "person.full_name"),
+        ExportColumn("person_id"),
+        ExportColumn("role"),
+        ExportColumn("title"),
+        ExportColumn("organization_id"),
+        ExportColumn("organization", "organization.name"),
+        ExportColumn("organization_kind", "organization.kind"),
+        ExportColumn("city", "organization.city.name"),
+        ExportColumn("city_slug", "organization.city.slug"),
+        ExportColumn("started_on"),
+        ExportColumn("ended_on"),
+        ExportColumn("end_reason"),
+        ExportColumn("in_post", lambda term: term.is_open),
+        ExportColumn(
+            "signed_compact_ids",
+            lambda term: " ".join(str(s.compact_id) for s in term.scoped_signatures),
+        ),
+        ExportColumn("source_url"),
+    )
+
+    class Meta(ListTable.Meta):
+        model = LeadershipTerm
+        fields = ()
+        empty_text = "No leadership term matches these filters."
+
+    def render_role(self, value, record):
+        if record.title and record.title != value:
+            return format_html(
+                '{}<div class="small text-body-secondary">{}</div>', value, record.title
+            )
+        return value
+
+    def render_organization_kind(self, record):
+        return record.organization.get_kind_display()
+
+    def render_state(self, record):
+        if record.is_open_on(self.today):
+            return StatusColumn.badge("open", "In post")
+        return StatusColumn.badge("ended", "Ended")
+
+    def render_signed(self, record):
+        signatures = record.scoped_signatures
+        if not signatures:
+            return "—"
+        return format_html_join(
+            ", ",
+            '<a href="{}">{}</a>',
+            ((compact_url(s.compact_id), s.compact.title) for s in signatures),
+        )
+
+
+class SchoolTable(ListTable):
+    name = tables.Column("School")
+    city = tables.Column("City", accessor="city__name", order_by=("city__name", "name"))
+    network = tables.Column(
+        "Network",
+        accessor="network__name",
+        linkify=lambda record: schools_of_network_url(record.network.slug),
+        order_by=("network__name", "name"),
+        default="Independent",
+    )
+    district = tables.Column("District", accessor="district__name", attrs=WIDE_ONLY)
+    grades = tables.Column("Grades", accessor="grade_low", orderable=False)
+    nces_school_id = tables.Column("NCES ID", attrs=WIDE_ONLY)
+    enrollment = tables.Column("Enrollment", attrs={**NUMERIC, **WIDE_ONLY})
+    is_open = tables.BooleanColumn("Open", yesno="Open,Closed")
+    participating = tables.BooleanColumn("Taking part", yesno="Yes,No")
+
+    export_columns = (
+        ExportColumn("id", "pk"),
+        ExportColumn("name"),
+        ExportColumn("nces_school_id"),
+        ExportColumn("city", "city.name"),
+        ExportColumn("city_slug", "city.slug"),
+        ExportColumn("network", "network.name"),
+        ExportColumn("network_slug", "network.slug"),
+        ExportColumn("independent", lambda school: school.is_independent),
+        ExportColumn("district", "district.name"),
+        ExportColumn("district_leaid", "district.nces_leaid"),
+        ExportColumn("grade_low"),
+        ExportColumn("grade_high"),
+        ExportColumn("opened_year"),
+        ExportColumn("enrollment"),
+        ExportColumn("is_open"),
+        ExportColumn("participating"),
+    )
+
+    class Meta(ListTable.Meta):
+        model = CharterSchool
+        fields = ()
+        empty_text = "No school matches these filters."
+
+    def render_grades(self, record):
+        return grade_span(record) or "—"
+
+
+class NetworkTable(ListTable):
+    name = tables.Column("Network", linkify=lambda record: schools_of_network_url(record.slug))
+    operator_type = tables.Column("Operator type")
+    headquarters_state = tables.Column("HQ state", attrs=WIDE_ONLY)
+    city = tables.Column("City", accessor="city__name", attrs=WIDE_ONLY)
+    school_count = tables.Column("Schools", attrs=NUMERIC)
+    open_school_count = tables.Column("Open schools", attrs=NUMERIC)
+    website = tables.Column("Website", orderable=False, attrs=WIDE_ONLY)
+
+    export_columns = (
+        ExportColumn("id", "pk"),
+        ExportColumn("name"),
+        ExportColumn("slug"),
+        ExportColumn("operator_type"),
+        ExportColumn("headquarters_state"),
+        ExportColumn("city", "city.name"),
+        ExportColumn("city_slug", "city.slug"),
+        ExportColumn("school_count"),
+        ExportColumn("open_school_count"),
+        ExportColumn("website"),
+    )
+
+    class Meta(ListTable.Meta):
+        model = CharterNetwork
+        fields = ()
+        empty_text = "No network matches these filters."
+
+    def render_website(self, value):
+        return format_html('<a href="{}" rel="noopener noreferrer">website</a>', value)
