@@ -1,0 +1,200 @@
+"""Admin for compacts and everything recorded against them. A compact's page carries its
+commitments, signatories, participants and grants; a commitment's page its milestones. Every
+changelist joins what it shows, so its query count does not grow with the number of rows."""
+
+from django.contrib import admin
+from django.utils import timezone
+
+from compacts.choices import CATEGORY_TIER
+from compacts.models import (
+    Activity,
+    Commitment,
+    Compact,
+    Grant,
+    Milestone,
+    Participant,
+    Signatory,
+)
+from core.admin import HistoryExportAdmin
+
+
+class CommitmentInline(admin.TabularInline):
+    model = Commitment
+    fields = ("category", "title", "responsible_party", "status", "target_on", "achieved_on")
+    extra = 0
+    show_change_link = True
+
+
+class SignatoryInline(admin.TabularInline):
+    model = Signatory
+    fields = ("leadership_term",)
+    autocomplete_fields = ("leadership_term",)
+    extra = 0
+    show_change_link = True
+
+
+class ParticipantInline(admin.TabularInline):
+    model = Participant
+    fields = ("organization", "joined_on", "left_on")
+    autocomplete_fields = ("organization",)
+    extra = 0
+
+
+class GrantInline(admin.TabularInline):
+    model = Grant
+    fields = ("funder", "amount", "awarded_on", "months", "purpose")
+    autocomplete_fields = ("funder",)
+    extra = 0
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    fields = ("title", "due_on", "status", "completed_on", "evidence_url")
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Compact)
+class CompactAdmin(HistoryExportAdmin):
+    list_display = (
+        "title",
+        "city",
+        "signed_on",
+        "signed_on_precision",
+        "cohort",
+        "status",
+        "ended_on",
+    )
+    list_filter = ("status", "cohort", "signed_on_precision", "city__state")
+    search_fields = ("title", "city__name", "summary")
+    autocomplete_fields = ("city",)
+    list_select_related = ("city",)
+    date_hierarchy = "signed_on"
+    inlines = [CommitmentInline, SignatoryInline, ParticipantInline, GrantInline]
+
+
+@admin.register(Signatory)
+class SignatoryAdmin(HistoryExportAdmin):
+    list_display = ("person", "role", "organization", "compact", "still_in_post")
+    list_filter = ("compact__status", "leadership_term__role", "compact__city__state")
+    search_fields = (
+        "leadership_term__person__full_name",
+        "leadership_term__organization__name",
+        "compact__title",
+        "compact__city__name",
+    )
+    autocomplete_fields = ("compact", "leadership_term")
+    list_select_related = (
+        "compact__city",
+        "leadership_term__person",
+        "leadership_term__organization",
+    )
+    ordering = ("compact__city__name", "leadership_term__person__full_name")
+
+    @admin.display(description="person", ordering="leadership_term__person__full_name")
+    def person(self, obj):
+        return obj.leadership_term.person
+
+    @admin.display(description="role", ordering="leadership_term__role")
+    def role(self, obj) -> str:
+        return obj.leadership_term.get_role_display()
+
+    @admin.display(description="organization", ordering="leadership_term__organization__name")
+    def organization(self, obj):
+        return obj.leadership_term.organization
+
+    @admin.display(description="still in post", boolean=True)
+    def still_in_post(self, obj) -> bool:
+        return obj.leadership_term.is_open
+
+
+@admin.register(Participant)
+class ParticipantAdmin(HistoryExportAdmin):
+    list_display = ("organization", "kind", "compact", "joined_on", "left_on")
+    list_filter = ("organization__kind", "compact__status", "compact__city__state")
+    search_fields = ("organization__name", "compact__title", "compact__city__name")
+    autocomplete_fields = ("compact", "organization")
+    list_select_related = ("organization", "compact__city")
+    date_hierarchy = "joined_on"
+
+    @admin.display(description="kind", ordering="organization__kind")
+    def kind(self, obj) -> str:
+        return obj.organization.get_kind_display()
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(HistoryExportAdmin):
+    list_display = (
+        "title",
+        "compact",
+        "category",
+        "tier",
+        "responsible_party",
+        "status",
+        "target_on",
+        "achieved_on",
+    )
+    list_filter = ("status", "category", "responsible_party", "compact__status", "compact__city")
+    search_fields = ("title", "description", "compact__title", "compact__city__name")
+    autocomplete_fields = ("compact", "participants")
+    list_select_related = ("compact__city",)
+    date_hierarchy = "achieved_on"
+    inlines = [MilestoneInline]
+
+    @admin.display(description="tier", ordering="category")
+    def tier(self, obj) -> str:
+        return CATEGORY_TIER[obj.category].label
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(HistoryExportAdmin):
+    list_display = (
+        "title",
+        "commitment",
+        "city",
+        "due_on",
+        "status",
+        "completed_on",
+        "overdue",
+    )
+    list_filter = ("status", "commitment__category", "commitment__compact__city")
+    search_fields = ("title", "notes", "commitment__title", "commitment__compact__city__name")
+    autocomplete_fields = ("commitment",)
+    list_select_related = ("commitment__compact__city",)
+    date_hierarchy = "due_on"
+
+    @admin.display(description="city", ordering="commitment__compact__city__name")
+    def city(self, obj):
+        return obj.commitment.compact.city
+
+    @admin.display(description="overdue", boolean=True)
+    def overdue(self, obj) -> bool:
+        return obj.is_overdue_on(timezone.localdate())
+
+
+@admin.register(Activity)
+class ActivityAdmin(HistoryExportAdmin):
+    list_display = (
+        "title",
+        "kind",
+        "compact",
+        "commitment",
+        "occurred_on",
+        "district_attendees",
+        "charter_attendees",
+    )
+    list_filter = ("kind", "compact__city")
+    search_fields = ("title", "notes", "compact__title", "compact__city__name")
+    autocomplete_fields = ("compact", "commitment")
+    list_select_related = ("compact__city", "commitment")
+    date_hierarchy = "occurred_on"
+
+
+@admin.register(Grant)
+class GrantAdmin(HistoryExportAdmin):
+    list_display = ("funder", "compact", "amount", "awarded_on", "months", "purpose")
+    list_filter = ("funder",)
+    search_fields = ("funder__name", "compact__title", "compact__city__name", "purpose")
+    autocomplete_fields = ("compact", "funder")
+    list_select_related = ("funder", "compact__city")
+    date_hierarchy = "awarded_on"
