@@ -97,7 +97,7 @@ def _taken_slugs(model, candidates: set[str]) -> set[str]:
     values = sorted(candidates)
     for start in range(0, len(values), 5000):
         chunk = values[start : start + 5000]
-        taken.update(model.objects.filter(slug__in=chunk).values_list("slug", flat=True))
+        taken.update(model.objects.filter(slug__in=chunk).order_by().values_list("slug", flat=True))
     return taken
 
 
