@@ -27,6 +27,7 @@ import datetime
 import hashlib
 import itertools
 import random
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -283,11 +284,12 @@ def unique_names(rng: random.Random, parts: Sequence[Sequence[str]], n: int, sep
 
 @dataclass
 class Result:
-    """What was generated: row counts per model, the digest and the anchor day."""
+    """What was generated: row counts per model, the digest, the anchor day, seconds per step."""
 
     counts: dict[str, int] = field(default_factory=dict)
     digest: str = ""
     anchor: datetime.date | None = None
+    timings: dict[str, float] = field(default_factory=dict)
 
 
 @contextlib.contextmanager
@@ -424,17 +426,28 @@ class _Generator:
 
     # --- the steps, in a fixed order ---------------------------------------------------------
     def run(self) -> Result:
-        self.cities()
-        self.organizations()
-        self.leadership()
-        self.compacts()
-        self.signatories_and_participants()
-        self.commitments()
-        self.milestones()
-        self.activities()
-        self.grants()
-        self.users()
-        return Result(counts=self.w.counts, digest=self.w.hasher.hexdigest(), anchor=self.anchor)
+        timings = {}
+        for step in (
+            self.cities,
+            self.organizations,
+            self.leadership,
+            self.compacts,
+            self.signatories_and_participants,
+            self.commitments,
+            self.milestones,
+            self.activities,
+            self.grants,
+            self.users,
+        ):
+            started = time.monotonic()
+            step()
+            timings[step.__name__] = time.monotonic() - started
+        return Result(
+            counts=self.w.counts,
+            digest=self.w.hasher.hexdigest(),
+            anchor=self.anchor,
+            timings=timings,
+        )
 
     def cities(self) -> None:
         rng, n = self.rng, self.n["cities"]

@@ -62,6 +62,9 @@ class Command(BaseCommand):
         elapsed = time.monotonic() - started
         for label, count in sorted(result.counts.items()):
             self.stdout.write(f"{label:<40} {count:>8,}")
+        if options["verbosity"] > 1:
+            for step, seconds in result.timings.items():
+                self.stdout.write(f"  {step:<38} {seconds:>7.1f}s")
         self.stdout.write(f"anchor {result.anchor}  digest {result.digest}")
         self.stdout.write(
             self.style.SUCCESS(
