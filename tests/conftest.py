@@ -20,6 +20,13 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # The production hasher's deliberate slowness (~0.3 s a password) would dominate every test
+    # that creates a user; what is tested is who may sign in, not the hash's cost.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def city_x(db):
     return CityFactory(name="Xville", state="TX")

@@ -4,7 +4,8 @@ Each app lists its routes in tests/matrix/routes_<app>.py as `ROUTES = [Route(..
 A route names its URL pattern, how to fill its arguments from the sample `World`, and its
 access class; the expected answer for each persona comes from the table in DESIGN.md
 ("Who may do what"), encoded once in EXPECTED below. A meta-test fails when a URL pattern has no
-route, so no view can be added without being covered.
+route, so no view can be added without being covered. The checking itself lives in
+tests/matrix/harness.py.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ CITY_CHANGE = "city_change"  # a form or action changing records of city X
 REFERENCE_READ = "reference_read"  # reference data any signed-in user may read
 REFERENCE_CHANGE = "reference_change"  # reference data only superusers may change
 SUPERUSER = "superuser"  # superusers only (outside the admin)
+EDITOR_ANYWHERE = "editor_anywhere"  # a form for editors of any city (new compact, leader change)
+SIGN_OUT = "sign_out"  # /accounts/logout/: POST only, for everyone, and it ends on the sign-in page
 
 PERSONAS = ("anonymous", "viewer", "outsider", "editor", "superuser")
 
@@ -56,7 +59,28 @@ EXPECTED = {
         "editor": 403,
         "superuser": "ok",
     },
+    # The city is chosen in the form among the cities the user edits: any editor gets the form
+    # (the outsider edits city Y), a member who only reads gets 403.
+    EDITOR_ANYWHERE: {
+        "anonymous": "login",
+        "viewer": 403,
+        "outsider": "ok",
+        "editor": "ok",
+        "superuser": "ok",
+    },
+    # Open to anonymous visitors (a sign-out from an expired session must not bounce through
+    # sign-in back to a GET of /logout/), and never by GET.
+    SIGN_OUT: dict.fromkeys(PERSONAS, 405),
 }
+
+# Where a POST is expected to answer differently from a GET (routes with post=True).
+EXPECTED_POST = {
+    SIGN_OUT: dict.fromkeys(PERSONAS, "login"),
+}
+
+# Access classes whose pages list records of several cities, each row scoped to the user's
+# cities: a signed-in member must not find a word of a city they are not a member of.
+SCOPED_LISTS = {SIGNED_IN}
 
 
 @dataclass(frozen=True)

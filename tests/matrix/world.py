@@ -1,4 +1,8 @@
-"""Sample records in two cities, X and Y, so that every URL has an object to point at."""
+"""Sample records in two cities, X and Y, so that every URL has an object to point at.
+
+Every record's name carries its city's name ("Xville commitment"), so that a list page showing a
+record of a city the user is not a member of gives itself away (see harness.SCOPED_LISTS).
+"""
 
 from __future__ import annotations
 
@@ -33,12 +37,17 @@ class CityRecords:
 
 
 def build_city_records(city, network) -> CityRecords:
-    compact = CompactFactory(city=city)
-    signatory = SignatoryFactory(compact=compact)
+    name = city.name
+    compact = CompactFactory(city=city, title=f"{name} Compact")
+    signatory = SignatoryFactory(
+        compact=compact,
+        leadership_term__person__full_name=f"{name} Leader",
+        leadership_term__organization__name=f"{name} ISD",
+    )
     term = signatory.leadership_term
     district = term.organization.district_record
     participant = ParticipantFactory(compact=compact, organization=district)
-    commitment = CommitmentFactory(compact=compact)
+    commitment = CommitmentFactory(compact=compact, title=f"{name} commitment")
     return CityRecords(
         city=city,
         compact=compact,
@@ -48,10 +57,12 @@ def build_city_records(city, network) -> CityRecords:
         district=district,
         participant=participant,
         commitment=commitment,
-        milestone=MilestoneFactory(commitment=commitment),
-        activity=ActivityFactory(compact=compact, commitment=commitment),
-        grant=GrantFactory(compact=compact),
-        school=CharterSchoolFactory(city=city, district=district, network=network),
+        milestone=MilestoneFactory(commitment=commitment, title=f"{name} milestone"),
+        activity=ActivityFactory(compact=compact, commitment=commitment, title=f"{name} meeting"),
+        grant=GrantFactory(compact=compact, purpose=f"{name} signing grant"),
+        school=CharterSchoolFactory(
+            name=f"{name} Academy", city=city, district=district, network=network
+        ),
     )
 
 
