@@ -1,0 +1,64 @@
+"""Form plumbing shared by the staff forms: Bootstrap classes on every widget, is-invalid on the
+fields that carry an error, native date inputs, and service errors mapped next to their field."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models
+
+DATE_INPUT_FORMAT = "%Y-%m-%d"
+
+
+def date_input() -> forms.DateInput:
+    """The browser's date picker; the value travels as YYYY-MM-DD whatever the locale."""
+    return forms.DateInput(attrs={"type": "date"}, format=DATE_INPUT_FORMAT)
+
+
+def model_formfield(model_field: models.Field, **kwargs) -> forms.Field | None:
+    """ModelForm `formfield_callback`: date pickers for dates, https assumed for typed URLs."""
+    if isinstance(model_field, models.DateField) and not isinstance(
+        model_field, models.DateTimeField
+    ):
+        kwargs.setdefault("widget", date_input())
+    if isinstance(model_field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return model_field.formfield(**kwargs)
+
+
+class BootstrapFormMixin:
+    """Bootstrap 5 classes on every widget; `is-invalid` on fields with errors, however the error
+    arrived (field validation, model validation, or a service error added by the view)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.HiddenInput):
+                continue
+            if isinstance(widget, forms.RadioSelect | forms.CheckboxInput):
+                # Covers CheckboxSelectMultiple, a RadioSelect subclass.
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+    def add_error(self, field, error):
+        super().add_error(field, error)
+        for name in list(self.errors):
+            widget = self.fields[name].widget if name in self.fields else None
+            if widget is not None and "is-invalid" not in widget.attrs.get("class", ""):
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+
+
+def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form: next to the field it names when the form has
+    that field, at the top of the form otherwise."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            target = name if name in form.fields and name != NON_FIELD_ERRORS else None
+            form.add_error(target, errors)
+    else:
+        form.add_error(None, error.messages)
