@@ -1,0 +1,331 @@
+"""Typed results of the metrics in DESIGN.md ("Metrics"), and the health rules over them.
+
+Nothing here queries the database: reports/selectors.py counts records into a `Tally`, and the
+functions below turn tallies into frozen figures. Keeping the rules pure makes them easy to test by
+hand and lets the figures be cached as plain data.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+from django.conf import settings
+
+from compacts.choices import LIVE_COMPACT_STATUSES, CommitmentStatus, CompactStatus
+
+RED, AMBER, GREEN = "red", "amber", "green"
+
+
+@dataclass(frozen=True)
+class Ratio:
+    """numerator / denominator; n/a when there is nothing to count."""
+
+    numerator: int
+    denominator: int
+
+    @property
+    def is_na(self) -> bool:
+        return self.denominator == 0
+
+    @property
+    def fraction(self) -> Fraction | None:
+        return None if self.is_na else Fraction(self.numerator, self.denominator)
+
+    def rounded(self, places: int) -> Decimal | None:
+        """The ratio rounded half up to `places` decimals, from the exact fraction."""
+        if self.is_na:
+            return None
+        exact = Decimal(self.numerator) / Decimal(self.denominator)
+        return exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+    @property
+    def export(self) -> str:
+        """Exports: a decimal between 0 and 1 with 3 places, empty when n/a."""
+        value = self.rounded(3)
+        return "" if value is None else f"{value:.3f}"
+
+    @property
+    def percent(self) -> str:
+        """Cards: a whole percentage, or "n/a"."""
+        value = self.rounded(2)
+        return "n/a" if value is None else f"{value * 100:.0f}%"
+
+    @property
+    def percent_exact(self) -> str:
+        """Tables: the export's 3 places as a percentage with one decimal, or "n/a"."""
+        value = self.rounded(3)
+        return "n/a" if value is None else f"{value * 100:.1f}%"
+
+
+@dataclass(frozen=True)
+class DepartedSignatory:
+    """A signatory whose term is no longer open, with the day they left."""
+
+    compact_id: int
+    name: str
+    organization: str
+    role: str
+    left_on: datetime.date
+    precision: str
+
+
+@dataclass(frozen=True)
+class Health:
+    colour: str
+    reasons: tuple[str, ...]
+
+
+@dataclass
+class Tally:
+    """Counts of one compact's records, or of the union of a city's live compacts' records."""
+
+    commitments_by_status: Counter = field(default_factory=Counter)
+    commitments_achieved_in_window: int = 0
+    stale_commitments: int = 0
+    milestones: int = 0
+    milestones_done: int = 0
+    milestones_missed: int = 0
+    milestones_on_time: int = 0
+    milestones_overdue: int = 0
+    milestones_completed_in_window: int = 0
+    activities_in_window: int = 0
+    signatories: int = 0
+    signatories_in_post: int = 0
+    departed: list[DepartedSignatory] = field(default_factory=list)
+    leadership_change_terms: set[int] = field(default_factory=set)
+
+    def add(self, other: Tally) -> None:
+        """Fold another tally in: counts add up, leadership changes are a set (each term once)."""
+        self.commitments_by_status.update(other.commitments_by_status)
+        for name in (
+            "commitments_achieved_in_window",
+            "stale_commitments",
+            "milestones",
+            "milestones_done",
+            "milestones_missed",
+            "milestones_on_time",
+            "milestones_overdue",
+            "milestones_completed_in_window",
+            "activities_in_window",
+            "signatories",
+            "signatories_in_post",
+        ):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.departed.extend(other.departed)
+        self.leadership_change_terms |= other.leadership_change_terms
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Every metric of DESIGN.md over one compact or over a city's live compacts."""
+
+    commitments: int
+    commitments_by_status: tuple[tuple[str, int], ...]
+    commitment_completion: Ratio
+    milestones: int
+    milestones_done: int
+    milestones_missed: int
+    overdue_milestones: int
+    milestone_on_time: Ratio
+    overdue_share: Ratio
+    signatory_retention: Ratio
+    departed_signatories: tuple[DepartedSignatory, ...]
+    leadership_changes_since_signing: int
+    activities_last_12_months: int
+    milestones_completed_last_12_months: int
+    commitments_achieved_last_12_months: int
+    name_only: bool
+    stale_commitments: int
+    health: Health
+
+    def commitments_with_status(self, status: str) -> int:
+        return dict(self.commitments_by_status).get(status, 0)
+
+    @property
+    def status_breakdown(self) -> tuple[tuple[str, str, int], ...]:
+        """(status, label, count) for each status with commitments, in the workflow's order."""
+        return tuple(
+            (status, CommitmentStatus(status).label, count)
+            for status, count in self.commitments_by_status
+        )
+
+    @property
+    def commitments_excluded(self) -> int:
+        """Abandoned and superseded: left out of the completion denominator."""
+        return self.commitments - self.commitment_completion.denominator
+
+
+def figures_from_tally(tally: Tally) -> Figures:
+    """Apply the metric definitions to a tally."""
+    by_status = tally.commitments_by_status
+    total = sum(by_status.values())
+    counted = total - by_status[CommitmentStatus.ABANDONED] - by_status[CommitmentStatus.SUPERSEDED]
+    name_only = (
+        tally.activities_in_window >= settings.NAME_ONLY_MIN_ACTIVITIES
+        and tally.milestones_completed_in_window == 0
+        and tally.commitments_achieved_in_window == 0
+    )
+    figures = dict(
+        commitments=total,
+        commitments_by_status=tuple(
+            (status, by_status[status]) for status in CommitmentStatus.values if by_status[status]
+        ),
+        commitment_completion=Ratio(by_status[CommitmentStatus.ACHIEVED], counted),
+        milestones=tally.milestones,
+        milestones_done=tally.milestones_done,
+        milestones_missed=tally.milestones_missed,
+        overdue_milestones=tally.milestones_overdue,
+        milestone_on_time=Ratio(
+            tally.milestones_on_time,
+            tally.milestones_done + tally.milestones_missed + tally.milestones_overdue,
+        ),
+        overdue_share=Ratio(tally.milestones_overdue, tally.milestones),
+        signatory_retention=Ratio(tally.signatories_in_post, tally.signatories),
+        departed_signatories=tuple(
+            sorted(tally.departed, key=lambda d: (d.left_on, d.name, d.compact_id))
+        ),
+        leadership_changes_since_signing=len(tally.leadership_change_terms),
+        activities_last_12_months=tally.activities_in_window,
+        milestones_completed_last_12_months=tally.milestones_completed_in_window,
+        commitments_achieved_last_12_months=tally.commitments_achieved_in_window,
+        name_only=name_only,
+        stale_commitments=tally.stale_commitments,
+    )
+    return Figures(**figures, health=health_of(**figures))
+
+
+def _plural(count: int, singular: str, plural: str) -> str:
+    return f"{count} {singular if count == 1 else plural}"
+
+
+def health_of(
+    *,
+    name_only: bool,
+    signatory_retention: Ratio,
+    overdue_milestones: int,
+    overdue_share: Ratio,
+    stale_commitments: int,
+    activities_last_12_months: int,
+    **_other,
+) -> Health:
+    """Red, amber or green with the reasons in words (DESIGN.md "health of a compact")."""
+    red: list[str] = []
+    amber: list[str] = []
+    if name_only:
+        red.append(
+            "Collaboration in name only: "
+            f"{_plural(activities_last_12_months, 'activity', 'activities')} in the last 12 months "
+            "but no milestone completed and no commitment achieved"
+        )
+    retention = signatory_retention.fraction
+    if retention is not None and retention < Fraction(str(settings.HEALTH_MIN_SIGNATORY_RETENTION)):
+        departed = signatory_retention.denominator - signatory_retention.numerator
+        verb = "has" if departed == 1 else "have"
+        red.append(
+            f"{departed} of {signatory_retention.denominator} signatories {verb} left since signing"
+        )
+    if overdue_milestones:
+        verb = "is" if overdue_milestones == 1 else "are"
+        sentence = (
+            f"{overdue_milestones} of {overdue_share.denominator} milestones {verb} overdue "
+            f"({overdue_share.percent})"
+        )
+        if overdue_share.fraction > Fraction(str(settings.HEALTH_MAX_OVERDUE_SHARE)):
+            red.append(sentence)
+        else:
+            amber.append(sentence)
+    if stale_commitments:
+        verb = "has" if stale_commitments == 1 else "have"
+        amber.append(
+            f"{_plural(stale_commitments, 'commitment', 'commitments')} in progress {verb} not "
+            f"been touched for more than {settings.STALE_COMMITMENT_DAYS} days"
+        )
+    if red:
+        return Health(RED, tuple(red + amber))
+    if amber:
+        return Health(AMBER, tuple(amber))
+    if signatory_retention.is_na:
+        retained = "no signatory recorded"
+    else:
+        retained = (
+            f"{signatory_retention.numerator} of {signatory_retention.denominator} "
+            "signatories still in post"
+        )
+    return Health(GREEN, (f"No overdue milestone, no stale commitment; {retained}",))
+
+
+@dataclass(frozen=True)
+class CompactFigures:
+    """One compact with its figures; figures only for a live compact (active or renewed)."""
+
+    id: int
+    title: str
+    status: str
+    signed_on: datetime.date
+    signed_on_precision: str
+    ended_on: datetime.date | None
+    figures: Figures | None
+
+    @property
+    def is_live(self) -> bool:
+        return self.status in LIVE_COMPACT_STATUSES
+
+    @property
+    def status_label(self) -> str:
+        return CompactStatus(self.status).label
+
+    @property
+    def url(self) -> str:
+        return f"/compacts/{self.id}/"
+
+
+@dataclass(frozen=True)
+class CharterParticipation:
+    """Open charter schools of the city taking part in a live compact, split by kind of school."""
+
+    independent: Ratio
+    network: Ratio
+
+    @property
+    def overall(self) -> Ratio:
+        return Ratio(
+            self.independent.numerator + self.network.numerator,
+            self.independent.denominator + self.network.denominator,
+        )
+
+
+@dataclass(frozen=True)
+class CityFigures:
+    """A city, its compacts, and the figures of its live compacts taken together.
+
+    `figures`, `participation` and `health` are None for a city without a live compact: it shows
+    its compacts' status and end date instead.
+    """
+
+    id: int
+    name: str
+    state: str
+    slug: str
+    compacts: tuple[CompactFigures, ...]
+    figures: Figures | None
+    participation: CharterParticipation | None
+
+    @property
+    def live_compacts(self) -> tuple[CompactFigures, ...]:
+        return tuple(compact for compact in self.compacts if compact.is_live)
+
+    @property
+    def has_live_compact(self) -> bool:
+        return self.figures is not None
+
+    @property
+    def health(self) -> Health | None:
+        return self.figures.health if self.figures else None
+
+    @property
+    def url(self) -> str:
+        return f"/cities/{self.slug}/"

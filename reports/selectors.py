@@ -1,0 +1,405 @@
+"""The figures of DESIGN.md ("Metrics") for cities and their compacts, in a fixed number of queries.
+
+However many cities, compacts and records there are, computing figures costs the same queries:
+one for the compacts (with the charter participation of their city), then one grouped, conditional
+aggregate each for commitments, milestones and activities, and one for the leadership terms at the
+signatories' seats. The rows are combined in Python into typed figures (reports/figures.py).
+Dashboards add month and quarter to the grouping for their charts; the query count stays the same.
+
+Counting reuses compacts/querysets.py (overdue, stale, on time, counted for completion), the same
+building blocks as the lists the figures link to, so a figure and its list cannot disagree.
+
+Results are cached per city (reports/cache.py) and invalidated by every write (reports/signals.py).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, When
+from django.db.models.functions import Coalesce, TruncMonth, TruncQuarter
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.scope import scope_queryset, visible_cities
+from compacts.choices import LIVE_COMPACT_STATUSES, MilestoneStatus
+from compacts.models import Activity, Commitment, Compact, Milestone, Participant, Signatory
+from compacts.querysets import overdue_milestone_q
+from reports import cache as report_cache
+from reports.charts import DashboardCharts, build_charts
+from reports.figures import (
+    CharterParticipation,
+    CityFigures,
+    CompactFigures,
+    DepartedSignatory,
+    Ratio,
+    Tally,
+    figures_from_tally,
+)
+from schools.choices import LeadershipRole
+from schools.models import CharterSchool, City, LeadershipTerm
+
+CITY_FIELDS = ("id", "name", "state", "slug")
+
+
+@dataclass(frozen=True)
+class CityDashboard:
+    """Everything the city dashboard shows: the city's figures and its charts' data."""
+
+    city: CityFigures
+    charts: DashboardCharts | None
+    today: datetime.date
+
+
+def city_figures_list(*, user) -> list[CityFigures]:
+    """The cities in the user's scope, by name, each with its compacts and figures.
+
+    Cached per city: only cities whose figures are not cached are computed, together.
+    """
+    today = timezone.localdate()
+    cities = list(visible_cities(user).values(*CITY_FIELDS))
+    keys = report_cache.data_keys([city["id"] for city in cities], today)
+    found = report_cache.get_many(keys, report_cache.CITY)
+    missing = [city for city in cities if city["id"] not in found]
+    if missing:
+        computed = {
+            city_id: computation.city_figures()
+            for city_id, computation in _compute(missing, today, charts=False).items()
+        }
+        report_cache.set_many(keys, report_cache.CITY, computed)
+        found.update(computed)
+    return [found[city["id"]] for city in cities]
+
+
+def city_dashboard_get(*, user, slug: str) -> CityDashboard:
+    """The dashboard of one city; 404 when the city does not exist or is outside the scope."""
+    today = timezone.localdate()
+    city = scope_queryset(City.objects.filter(slug=slug), user, city_path="id")
+    city = city.values(*CITY_FIELDS).first()
+    if city is None:
+        raise Http404("No such city.")
+    keys = report_cache.data_keys([city["id"]], today)
+    dashboard = report_cache.get_many(keys, report_cache.DASHBOARD).get(city["id"])
+    if dashboard is None:
+        computation = _compute([city], today, charts=True)[city["id"]]
+        dashboard = CityDashboard(
+            city=computation.city_figures(), charts=computation.charts(), today=today
+        )
+        report_cache.set_many(keys, report_cache.DASHBOARD, {city["id"]: dashboard})
+        report_cache.set_many(keys, report_cache.CITY, {city["id"]: dashboard.city})
+    return dashboard
+
+
+def compute_city_figures(
+    cities: list[dict], today: datetime.date | None = None
+) -> dict[int, CityFigures]:
+    """Figures of the given cities (dicts with CITY_FIELDS), uncached; today by default."""
+    today = today or timezone.localdate()
+    return {
+        city_id: computation.city_figures()
+        for city_id, computation in _compute(cities, today, charts=False).items()
+    }
+
+
+def compute_city_dashboard(city: dict, today: datetime.date | None = None) -> CityDashboard:
+    """One city's dashboard, uncached; today by default."""
+    today = today or timezone.localdate()
+    computation = _compute([city], today, charts=True)[city["id"]]
+    return CityDashboard(city=computation.city_figures(), charts=computation.charts(), today=today)
+
+
+# --- the computation -------------------------------------------------------------------------
+
+
+def _window(today: datetime.date, field: str) -> Q:
+    """`field` in the last 12 months: (today - 365 days, today]."""
+    return Q(**{f"{field}__gt": today - datetime.timedelta(days=365), f"{field}__lte": today})
+
+
+def _count_of(queryset) -> Coalesce:
+    """A correlated COUNT(*) of `queryset` as a subquery, 0 when it has no rows."""
+    counted = queryset.order_by().values("city_id").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def _participation_annotations(today: datetime.date) -> dict:
+    """Charter participation of the compact's city, on the rows of live compacts.
+
+    An open charter school of the city takes part when it, or its network, is a participant of a
+    live compact of the city today: joined_on <= today and left_on empty or after today.
+    Computed on compact rows rather than by a query of its own: it keeps the dashboard at its
+    query budget, and a city has few compacts.
+    """
+    taking_part = (
+        Participant.objects.filter(
+            compact__city_id=OuterRef("city_id"),
+            compact__status__in=LIVE_COMPACT_STATUSES,
+            joined_on__lte=today,
+        )
+        .filter(Q(left_on__isnull=True) | Q(left_on__gt=today))
+        .values("organization_id")
+    )
+    schools = CharterSchool.objects.filter(city_id=OuterRef("city_id"), is_open=True)
+    independent = schools.filter(network__isnull=True)
+    in_network = schools.filter(network__isnull=False)
+    counts = {
+        "independent_schools": independent,
+        "independent_taking_part": independent.filter(pk__in=taking_part),
+        "network_schools": in_network,
+        "network_taking_part": in_network.filter(
+            Q(pk__in=taking_part) | Q(network_id__in=taking_part)
+        ),
+    }
+    return {
+        name: Case(
+            When(status__in=LIVE_COMPACT_STATUSES, then=_count_of(queryset)),
+            default=None,
+            output_field=IntegerField(),
+        )
+        for name, queryset in counts.items()
+    }
+
+
+def _compute(cities: list[dict], today: datetime.date, *, charts: bool) -> dict[int, _City]:
+    """Query the records of the cities' compacts once, and split them by city."""
+    city_ids = [city["id"] for city in cities]
+    compacts = list(
+        Compact.objects.filter(city_id__in=city_ids)
+        .order_by("signed_on", "id")
+        .values("id", "city_id", "title", "status", "signed_on", "signed_on_precision", "ended_on")
+        .annotate(**_participation_annotations(today))
+    )
+    live_ids = [row["id"] for row in compacts if row["status"] in LIVE_COMPACT_STATUSES]
+    rows = _Rows.fetch(live_ids, today, charts=charts) if live_ids else _Rows.empty()
+    by_city = {city["id"]: _City(city, today) for city in cities}
+    for compact in compacts:
+        by_city[compact["city_id"]].compacts.append(compact)
+    tallies = rows.tallies(compacts, today)
+    for computation in by_city.values():
+        computation.tallies = {
+            row["id"]: tallies[row["id"]]
+            for row in computation.compacts
+            if row["status"] in LIVE_COMPACT_STATUSES
+        }
+        computation.rows = rows.of(set(computation.tallies)) if charts else None
+    return by_city
+
+
+@dataclass
+class _Rows:
+    """Grouped rows of the live compacts' records, as the database returned them."""
+
+    commitments: list[dict]
+    milestones: list[dict]
+    activities: list[dict]
+    terms: list[dict]
+
+    @classmethod
+    def empty(cls) -> _Rows:
+        return cls([], [], [], [])
+
+    @classmethod
+    def fetch(cls, compact_ids: list[int], today: datetime.date, *, charts: bool) -> _Rows:
+        commitments = Commitment.objects.filter(compact_id__in=compact_ids).order_by()
+        stale = commitments.stale(today).values("pk")
+        commitment_groups = ["compact_id", "status"]
+        milestone_groups = {"compact_id": F("commitment__compact_id")}
+        activity_groups = ["compact_id"]
+        activities = Activity.objects.filter(compact_id__in=compact_ids).order_by()
+        commitment_extra, activity_extra = {}, {}
+        if charts:
+            commitment_groups.append("category")
+            commitment_extra = {"achieved_quarter": TruncQuarter("achieved_on")}
+            milestone_groups |= {
+                "due_month": TruncMonth("due_on"),
+                "completed_month": TruncMonth("completed_on"),
+            }
+            activity_extra = {"quarter": TruncQuarter("occurred_on")}
+        else:
+            # The portfolio needs only the last 12 months of activity: let the index skip the rest.
+            activities = activities.filter(_window(today, "occurred_on"))
+        return cls(
+            commitments=list(
+                commitments.values(*commitment_groups, **commitment_extra).annotate(
+                    n=Count("pk"),
+                    achieved_in_window=Count("pk", filter=_window(today, "achieved_on")),
+                    stale=Count("pk", filter=Q(pk__in=stale)),
+                )
+            ),
+            milestones=list(
+                Milestone.objects.filter(commitment__compact_id__in=compact_ids)
+                .order_by()
+                .values(**milestone_groups)
+                .annotate(
+                    n=Count("pk"),
+                    done=Count("pk", filter=Q(status=MilestoneStatus.DONE)),
+                    missed=Count("pk", filter=Q(status=MilestoneStatus.MISSED)),
+                    # MilestoneQuerySet.on_time(), as a condition.
+                    on_time=Count(
+                        "pk",
+                        filter=Q(status=MilestoneStatus.DONE, completed_on__lte=F("due_on")),
+                    ),
+                    overdue=Count("pk", filter=overdue_milestone_q(today)),
+                    completed_in_window=Count("pk", filter=_window(today, "completed_on")),
+                )
+            ),
+            activities=list(
+                activities.values(*activity_groups, **activity_extra).annotate(
+                    n=Count("pk"), in_window=Count("pk", filter=_window(today, "occurred_on"))
+                )
+            ),
+            terms=list(_seat_terms(compact_ids)),
+        )
+
+    def of(self, compact_ids: set[int]) -> _Rows:
+        """The rows of some compacts only (one city's)."""
+        return _Rows(
+            commitments=[row for row in self.commitments if row["compact_id"] in compact_ids],
+            milestones=[row for row in self.milestones if row["compact_id"] in compact_ids],
+            activities=[row for row in self.activities if row["compact_id"] in compact_ids],
+            # Every term at the seats: a seat can be shared with another city's compact (a
+            # network's CEO), and its terms belong on both timelines.
+            terms=self.terms,
+        )
+
+    def tallies(self, compacts: list[dict], today: datetime.date) -> dict[int, Tally]:
+        """One tally per live compact."""
+        tallies = {row["id"]: Tally() for row in compacts if row["status"] in LIVE_COMPACT_STATUSES}
+        for row in self.commitments:
+            tally = tallies[row["compact_id"]]
+            tally.commitments_by_status[row["status"]] += row["n"]
+            tally.commitments_achieved_in_window += row["achieved_in_window"]
+            tally.stale_commitments += row["stale"]
+        for row in self.milestones:
+            tally = tallies[row["compact_id"]]
+            tally.milestones += row["n"]
+            tally.milestones_done += row["done"]
+            tally.milestones_missed += row["missed"]
+            tally.milestones_on_time += row["on_time"]
+            tally.milestones_overdue += row["overdue"]
+            tally.milestones_completed_in_window += row["completed_in_window"]
+        for row in self.activities:
+            tallies[row["compact_id"]].activities_in_window += row["in_window"]
+        self._tally_signatories(tallies, compacts, today)
+        return tallies
+
+    def _tally_signatories(
+        self, tallies: dict[int, Tally], compacts: list[dict], today: datetime.date
+    ) -> None:
+        """Retention, departed signatories and leadership changes since signing, per compact."""
+        signed_on = {row["id"]: row["signed_on"] for row in compacts}
+        seats_of: dict[int, set] = defaultdict(set)
+        ended_at_seat: dict[tuple, dict[int, datetime.date]] = defaultdict(dict)
+        for row in self.terms:
+            seat = (row["organization_id"], row["role"])
+            if row["ended_on"] is not None:
+                ended_at_seat[seat][row["id"]] = row["ended_on"]
+            compact_id = row["signed_compact"]
+            if compact_id not in tallies:
+                continue
+            seats_of[compact_id].add(seat)
+            tally = tallies[compact_id]
+            tally.signatories += 1
+            if row["ended_on"] is None or row["ended_on"] > today:
+                tally.signatories_in_post += 1
+            else:
+                tally.departed.append(
+                    DepartedSignatory(
+                        compact_id=compact_id,
+                        name=row["person_name"],
+                        organization=row["organization_name"],
+                        role=LeadershipRole(row["role"]).label,
+                        left_on=row["ended_on"],
+                        precision=row["date_precision"],
+                    )
+                )
+        for compact_id, seats in seats_of.items():
+            for seat in seats:
+                tallies[compact_id].leadership_change_terms.update(
+                    term_id
+                    for term_id, ended_on in ended_at_seat[seat].items()
+                    if signed_on[compact_id] < ended_on <= today
+                )
+
+
+def _seat_terms(compact_ids: list[int]):
+    """Every term at a seat (organization, role) where a signatory of the compacts sat, one row
+    per signature of the term (signed_compact is None for a term that signed nothing)."""
+    signed_at_seat = Signatory.objects.filter(
+        compact_id__in=compact_ids,
+        leadership_term__organization_id=OuterRef("organization_id"),
+        leadership_term__role=OuterRef("role"),
+    )
+    return (
+        LeadershipTerm.objects.filter(Exists(signed_at_seat))
+        .order_by("organization_id", "role", "started_on", "id")
+        .values(
+            "id",
+            "organization_id",
+            "role",
+            "started_on",
+            "ended_on",
+            "date_precision",
+            organization_name=F("organization__name"),
+            person_name=F("person__full_name"),
+            signed_compact=F("signatures__compact_id"),
+        )
+    )
+
+
+class _City:
+    """One city's share of a computation: its compacts, their tallies and (for charts) rows."""
+
+    def __init__(self, city: dict, today: datetime.date):
+        self.city = city
+        self.today = today
+        self.compacts: list[dict] = []
+        self.tallies: dict[int, Tally] = {}
+        self.rows: _Rows | None = None
+
+    def city_figures(self) -> CityFigures:
+        compacts = tuple(
+            CompactFigures(
+                id=row["id"],
+                title=row["title"],
+                status=row["status"],
+                signed_on=row["signed_on"],
+                signed_on_precision=row["signed_on_precision"],
+                ended_on=row["ended_on"],
+                figures=figures_from_tally(self.tallies[row["id"]])
+                if row["id"] in self.tallies
+                else None,
+            )
+            for row in self.compacts
+        )
+        live = [row for row in self.compacts if row["id"] in self.tallies]
+        figures = participation = None
+        if live:
+            union = Tally()
+            for row in live:
+                union.add(self.tallies[row["id"]])
+            figures = figures_from_tally(union)
+            first = live[0]
+            participation = CharterParticipation(
+                independent=Ratio(first["independent_taking_part"], first["independent_schools"]),
+                network=Ratio(first["network_taking_part"], first["network_schools"]),
+            )
+        return CityFigures(
+            id=self.city["id"],
+            name=self.city["name"],
+            state=self.city["state"],
+            slug=self.city["slug"],
+            compacts=compacts,
+            figures=figures,
+            participation=participation,
+        )
+
+    def charts(self) -> DashboardCharts | None:
+        if not self.tallies:
+            return None
+        live = [row for row in self.compacts if row["id"] in self.tallies]
+        return build_charts(
+            slug=self.city["slug"], live_compacts=live, rows=self.rows, today=self.today
+        )
