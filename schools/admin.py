@@ -7,6 +7,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from core.admin import HistoryExportAdmin
+from schools.admin_import import DistrictImportMixin, SchoolImportMixin
 from schools.models import (
     CharterNetwork,
     CharterSchool,
@@ -121,7 +122,7 @@ SUBTYPE_EXCLUDE = ("kind",)
 
 
 @admin.register(District)
-class DistrictAdmin(HistoryExportAdmin):
+class DistrictAdmin(DistrictImportMixin, HistoryExportAdmin):
     list_display = ("name", "nces_leaid", "city", "is_charter_lea", "updated_at")
     list_filter = ("is_charter_lea", "city__state")
     search_fields = ("name", "nces_leaid", "city__name")
@@ -150,7 +151,7 @@ class CharterNetworkAdmin(HistoryExportAdmin):
 
 
 @admin.register(CharterSchool)
-class CharterSchoolAdmin(HistoryExportAdmin):
+class CharterSchoolAdmin(SchoolImportMixin, HistoryExportAdmin):
     list_display = (
         "name",
         "nces_school_id",
