@@ -48,11 +48,9 @@ def apply_plan(plan: Plan, *, actor=None, reason: str = "") -> set[int]:
 
 
 def invalidate_dashboards(city_ids: set[int]) -> None:
-    """Drop the cached dashboards of these cities, when the reports app caches any."""
-    try:
-        from reports.cache import invalidate_cities
-    except ImportError:
-        return
+    """Drop the cached dashboards of these cities: bulk writes send no signals."""
+    from reports.cache import invalidate_cities  # reports depends on schools, not the reverse
+
     invalidate_cities(sorted(city_ids))
 
 

@@ -4,6 +4,7 @@ with the messy values real files carry."""
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import sys
 import types
@@ -634,6 +635,18 @@ def test_imported_cities_have_their_dashboards_invalidated_after_commit(
     with django_capture_on_commit_callbacks(execute=True):
         run("import_districts", texas_districts)
     assert len(calls) == 1  # nothing changed, nothing to invalidate
+
+
+def test_an_import_really_invalidates_the_cached_figures_of_its_cities(
+    tmp_path, texas_districts, django_capture_on_commit_callbacks
+):
+    from reports import cache as report_cache
+
+    city = CityFactory(name="Houston", state="TX")
+    before = report_cache.data_keys([city.pk], datetime.date(2026, 1, 1))
+    with django_capture_on_commit_callbacks(execute=True):
+        run("import_districts", texas_districts)
+    assert report_cache.data_keys([city.pk], datetime.date(2026, 1, 1)) != before
 
 
 # --- filters ---
