@@ -1,0 +1,37 @@
+"""Input shapes of the core pages."""
+
+from django import forms
+
+
+class CityChangesFilterForm(forms.Form):
+    """Filters of a city's recent changes: author, kind of record and an inclusive date range."""
+
+    user = forms.TypedChoiceField(label="Changed by", required=False, coerce=int, empty_value=None)
+    model = forms.ChoiceField(label="Record type", required=False)
+    changed_after = forms.DateField(
+        label="From",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    changed_before = forms.DateField(
+        label="To",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args, authors, trackeds, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].choices = [("", "Anyone")] + [
+            (author.pk, author.get_full_name() or author.get_username()) for author in authors
+        ]
+        self.fields["model"].choices = [("", "All records")] + sorted(
+            ((t.key, t.verbose_name_plural.capitalize()) for t in trackeds),
+            key=lambda choice: choice[1],
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        after, before = cleaned.get("changed_after"), cleaned.get("changed_before")
+        if after and before and after > before:
+            self.add_error("changed_before", "The end date is before the start date.")
+        return cleaned
