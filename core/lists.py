@@ -364,7 +364,10 @@ class FilteredListView(View):
             rows = self.selector(user=request.user, filters=filterset)
         else:
             rows = filterset.queryset.none()
-        table = self.table_class(rows, request=request)
+        # Not Table(rows, request=request): that pages at once with a counting paginator and
+        # honours ?per_page=; paging is done below, once, the list's own way.
+        table = self.table_class(rows)
+        table.request = request
         if not valid:
             table.empty_text = "No rows are shown until every filter can be read."
         sort = request.GET.getlist(table.prefixed_order_by_field)
@@ -381,7 +384,7 @@ class FilteredListView(View):
         if export == "csv":
             export_error = "The export needs filters that can be read; fix them first."
         elif export:
-            export_error = f'There is no export format "{export}"; use CSV.'
+            export_error = f"There is no export format {export}; use export=csv."
         return self._render(request, filterset, table, status, export_error)
 
     def _paginate(self, table, number: int) -> None:

@@ -1,0 +1,54 @@
+"""Reading what a list page shows and what its CSV export holds, for the list tests."""
+
+import csv
+import io
+from contextlib import contextmanager
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+
+def shown(response) -> list:
+    """The records on the page, in order."""
+    assert response.status_code == 200, response.status_code
+    return [row.record for row in response.context["table"].page.object_list]
+
+
+def shown_titles(response, attribute: str = "title") -> list[str]:
+    return [getattr(record, attribute) for record in shown(response)]
+
+
+def csv_dicts(response) -> list[dict]:
+    assert response.status_code == 200, response.status_code
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"].startswith("attachment; filename=")
+    return list(csv.DictReader(io.StringIO(_body(response))))
+
+
+def csv_header(response) -> list[str]:
+    return next(csv.reader(io.StringIO(_body(response))))
+
+
+def _body(response) -> str:
+    if not hasattr(response, "body"):
+        response.body = b"".join(response.streaming_content)
+    return response.body.decode()
+
+
+def fetch(client, url: str):
+    """GET the url and read a streamed body to the end (the export's queries run while it
+    streams)."""
+    response = client.get(url)
+    if getattr(response, "streaming", False):
+        response.body = b"".join(response.streaming_content)
+    return response
+
+
+@contextmanager
+def exactly_queries(expected: int):
+    """Like pytest-django's django_assert_num_queries (exact), but the failure message always
+    carries the SQL, whatever pytest's verbosity."""
+    with CaptureQueriesContext(connection) as captured:
+        yield captured
+    sql = "\n\n".join(query["sql"] for query in captured.captured_queries)
+    assert len(captured) == expected, f"{len(captured)} queries, expected {expected}:\n\n{sql}"
