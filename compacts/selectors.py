@@ -1,13 +1,28 @@
 """Reads of compact records, always through the user's scope (accounts.scope)."""
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery, Value
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.utils import timezone
 
 from accounts.scope import scope_queryset
+from compacts.choices import CATEGORY_TIER, Category
 from compacts.filters import ActivityFilterSet, CommitmentFilterSet, MilestoneFilterSet
-from compacts.models import Activity, Commitment, Milestone
+from compacts.models import (
+    Activity,
+    Commitment,
+    Compact,
+    Grant,
+    Milestone,
+    Participant,
+    Signatory,
+)
 from core.lists import FilterData, apply_filters
+from schools.choices import OrganizationKind
+from schools.models import LeadershipTerm
 
 # --- list selectors (filterable lists) ---
 
@@ -59,3 +74,226 @@ def activity_list(*, user, filters: FilterData = None) -> QuerySet[Activity]:
 
 
 # --- record getters and the compact page (staff workflow) ---
+
+
+def _scoped_get(queryset: QuerySet, user, city_path: str, pk: int):
+    """The record `pk` if its city is in the user's scope, else Http404."""
+    record = scope_queryset(queryset, user, city_path).filter(pk=pk).first()
+    if record is None:
+        raise Http404("No such record.")
+    return record
+
+
+def compact_get(*, user, pk: int):
+    """A compact with its city, if the user may read its city (Http404 otherwise)."""
+    return _scoped_get(Compact.objects.select_related("city"), user, "city", pk)
+
+
+def signatory_get(*, user, pk: int):
+    """A signatory with its compact, city and leadership term, within the user's scope."""
+    queryset = Signatory.objects.select_related(
+        "compact__city", "leadership_term__person", "leadership_term__organization"
+    )
+    return _scoped_get(queryset, user, "compact__city", pk)
+
+
+def participant_get(*, user, pk: int):
+    """A participant with its compact, city and organization, within the user's scope."""
+    queryset = Participant.objects.select_related("compact__city", "organization")
+    return _scoped_get(queryset, user, "compact__city", pk)
+
+
+def commitment_get(*, user, pk: int):
+    """A commitment with its compact and city, within the user's scope."""
+    return _scoped_get(
+        Commitment.objects.select_related("compact__city"), user, "compact__city", pk
+    )
+
+
+def milestone_get(*, user, pk: int):
+    """A milestone with its commitment, compact and city, within the user's scope."""
+    return _scoped_get(
+        Milestone.objects.select_related("commitment__compact__city"),
+        user,
+        "commitment__compact__city",
+        pk,
+    )
+
+
+def activity_get(*, user, pk: int):
+    """An activity with its compact, city and commitment, within the user's scope."""
+    return _scoped_get(
+        Activity.objects.select_related("compact__city", "commitment"), user, "compact__city", pk
+    )
+
+
+def grant_get(*, user, pk: int):
+    """A grant with its compact, city and funder, within the user's scope."""
+    return _scoped_get(
+        Grant.objects.select_related("compact__city", "funder"), user, "compact__city", pk
+    )
+
+
+# The compact page shows the latest activities only; the activity list has them all.
+COMPACT_PAGE_ACTIVITIES = 20
+
+
+@dataclass
+class SignatoryRow:
+    """A signatory with its seat's state: in post, or who holds the seat now."""
+
+    signatory: object
+    in_post: bool
+    holder_now: object | None = None  # the seat's open term when the signatory has left
+
+
+@dataclass
+class CommitmentGroup:
+    """The commitments of one taxonomy category."""
+
+    category: str
+    label: str
+    tier_label: str
+    commitments: list
+
+
+@dataclass
+class CompactPage:
+    """Everything the compact page shows, read in a fixed number of queries."""
+
+    compact: object
+    today: datetime.date
+    signatories: list[SignatoryRow]
+    districts: list
+    networks: list
+    independent_schools: list
+    other_participants: list
+    commitment_groups: list[CommitmentGroup]
+    commitment_count: int
+    activities: list
+    more_activities: bool
+    grants: list = field(default_factory=list)
+
+
+def _signatory_rows(compact, today: datetime.date) -> list[SignatoryRow]:
+
+    signatories = list(
+        Signatory.objects.filter(compact=compact)
+        .select_related("leadership_term__person", "leadership_term__organization")
+        .order_by("leadership_term__organization__name", "leadership_term__role", "id")
+    )
+    seats = {(s.leadership_term.organization_id, s.leadership_term.role) for s in signatories}
+    holders: dict[tuple, object] = {}
+    if seats:
+        # One query for the open terms of every signatory seat, matched to seats below.
+        open_terms = (
+            LeadershipTerm.objects.filter(
+                organization_id__in={org for org, _ in seats},
+                role__in={role for _, role in seats},
+            )
+            .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
+            .select_related("person")
+            .order_by("started_on", "id")
+        )
+        for term in open_terms:
+            seat = (term.organization_id, term.role)
+            if seat in seats and (seat not in holders or term.started_on <= today):
+                holders[seat] = term
+    rows = []
+    for signatory in signatories:
+        term = signatory.leadership_term
+        in_post = term.is_open_on(today)
+        holder = None if in_post else holders.get((term.organization_id, term.role))
+        rows.append(SignatoryRow(signatory=signatory, in_post=in_post, holder_now=holder))
+    return rows
+
+
+def _commitment_groups(compact, today: datetime.date) -> tuple[list[CommitmentGroup], int]:
+
+    commitments = (
+        Commitment.objects.filter(compact=compact)
+        .prefetch_related(
+            Prefetch("milestones", queryset=Milestone.objects.order_by("due_on", "id")),
+            Prefetch(
+                "participants",
+                queryset=Participant.objects.select_related("organization").order_by(
+                    "organization__name"
+                ),
+            ),
+        )
+        .order_by("title", "id")
+    )
+    by_category: dict[str, list] = {}
+    count = 0
+    for commitment in commitments:
+        for milestone in commitment.milestones.all():
+            milestone.overdue = milestone.is_overdue_on(today)
+        by_category.setdefault(commitment.category, []).append(commitment)
+        count += 1
+    groups = [
+        CommitmentGroup(
+            category=category.value,
+            label=category.label,
+            tier_label=CATEGORY_TIER[category.value].label,
+            commitments=by_category[category.value],
+        )
+        for category in Category
+        if category.value in by_category
+    ]
+    return groups, count
+
+
+def compact_page(*, user, pk: int) -> CompactPage:
+    """The compact page: summary, signatories and their seats today, participants by sector,
+    commitments by category with their milestones, the latest activities and the grants.
+
+    Queries: the compact, signatories, open terms at their seats, participants, commitments with
+    milestones and opt-in participants (3), activities, grants; the same whatever the size.
+    """
+
+    compact = compact_get(user=user, pk=pk)
+    today = timezone.localdate()
+    signatories = _signatory_rows(compact, today)
+
+    districts, networks, independents, others = [], [], [], []
+    participants = (
+        Participant.objects.filter(compact=compact)
+        .select_related("organization__charterschool__network")
+        .order_by("organization__name", "joined_on", "id")
+    )
+    for participant in participants:
+        participant.taking_part = participant.is_taking_part_on(today)
+        kind = participant.organization.kind
+        if kind == OrganizationKind.DISTRICT:
+            districts.append(participant)
+        elif kind == OrganizationKind.CHARTER_NETWORK:
+            networks.append(participant)
+        elif kind == OrganizationKind.CHARTER_SCHOOL:
+            school = participant.organization.charterschool
+            (independents if school.network_id is None else networks).append(participant)
+        else:
+            others.append(participant)
+
+    groups, commitment_count = _commitment_groups(compact, today)
+    activities = list(
+        Activity.objects.filter(compact=compact)
+        .select_related("commitment")
+        .order_by("-occurred_on", "-id")[: COMPACT_PAGE_ACTIVITIES + 1]
+    )
+    grants = list(
+        Grant.objects.filter(compact=compact).select_related("funder").order_by("awarded_on", "id")
+    )
+    return CompactPage(
+        compact=compact,
+        today=today,
+        signatories=signatories,
+        districts=districts,
+        networks=networks,
+        independent_schools=independents,
+        other_participants=others,
+        commitment_groups=groups,
+        commitment_count=commitment_count,
+        activities=activities[:COMPACT_PAGE_ACTIVITIES],
+        more_activities=len(activities) > COMPACT_PAGE_ACTIVITIES,
+        grants=grants,
+    )

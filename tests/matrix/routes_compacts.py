@@ -1,4 +1,4 @@
-from tests.matrix import SIGNED_IN, Route
+from tests.matrix import CITY_CHANGE, CITY_READ, EDITOR_ANYWHERE, SIGNED_IN, Route
 
 # lists (helper H3: /commitments/, /milestones/, /activities/ and their CSV exports)
 LIST_ROUTES = [
@@ -8,6 +8,37 @@ LIST_ROUTES = [
 ]
 
 # records (helper H4: the compact page, the staff forms, the leadership change)
-RECORD_ROUTES: list = []
+RECORD_ROUTES = [
+    Route("compacts:compact", CITY_READ, kwargs=lambda w: {"pk": w.compact.pk}),
+    Route("compacts:compact_create", EDITOR_ANYWHERE, post=True),
+    Route("compacts:leadership_change", EDITOR_ANYWHERE, post=True),
+    *(
+        Route(f"compacts:{model}_create", CITY_CHANGE, kwargs=kwargs, post=True)
+        for model, kwargs in (
+            ("signatory", lambda w: {"compact_id": w.compact.pk}),
+            ("participant", lambda w: {"compact_id": w.compact.pk}),
+            ("commitment", lambda w: {"compact_id": w.compact.pk}),
+            ("milestone", lambda w: {"commitment_id": w.commitment.pk}),
+            ("activity", lambda w: {"compact_id": w.compact.pk}),
+            ("grant", lambda w: {"compact_id": w.compact.pk}),
+        )
+    ),
+    *(
+        Route(f"compacts:{model}_{action}", CITY_CHANGE, kwargs=kwargs, post=True)
+        for model, kwargs in (
+            ("compact", lambda w: {"pk": w.compact.pk}),
+            ("signatory", lambda w: {"pk": w.signatory.pk}),
+            ("participant", lambda w: {"pk": w.participant.pk}),
+            ("commitment", lambda w: {"pk": w.commitment.pk}),
+            ("milestone", lambda w: {"pk": w.milestone.pk}),
+            ("activity", lambda w: {"pk": w.activity.pk}),
+            ("grant", lambda w: {"pk": w.grant.pk}),
+        )
+        for action in ("edit", "delete")
+    ),
+    Route(
+        "compacts:milestone_done", CITY_CHANGE, kwargs=lambda w: {"pk": w.milestone.pk}, post=True
+    ),
+]
 
 ROUTES = [*LIST_ROUTES, *RECORD_ROUTES]

@@ -1,0 +1,684 @@
+"""The compact page and the staff forms.
+
+Thin views: scope (selectors, accounts.scope) -> form -> service -> message -> redirect to a safe
+`next` or the compact page. The shared steps live in the helpers at the top; each view names its
+record, its form and its service.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import partial
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.dateformat import format as date_format
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import capfirst
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.scope import can_edit, editable_cities, require_editor
+from compacts import selectors, services
+from compacts.forms import (
+    ActivityForm,
+    CommitmentForm,
+    CompactCreateForm,
+    CompactForm,
+    GrantForm,
+    MilestoneDoneForm,
+    MilestoneForm,
+    ParticipantForm,
+    SignatoryForm,
+)
+from compacts.services import DeletionRefused
+from core.concurrency import StaleVersion, version_token
+from core.deletion import describe_dependents
+from core.form_helpers import add_service_errors
+from schools.choices import LeadershipRole
+from schools.forms import LeadershipChangeForm
+from schools.models import LeadershipTerm
+from schools.services import leadership_change as leadership_change_service
+
+FORM_TEMPLATE = "compacts/record_form.html"
+DELETE_TEMPLATE = "compacts/record_delete.html"
+
+
+# --- shared steps ---
+
+
+def _safe_next(request: HttpRequest) -> str:
+    """The `next` the request carries, if it stays on this site; "" otherwise."""
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return ""
+
+
+def _compact_url(compact) -> str:
+    return reverse("compacts:compact", kwargs={"pk": compact.pk})
+
+
+def _day(value) -> str:
+    return date_format(value, "j M Y") if value else ""
+
+
+def _render_form(request, *, form, title, compact=None, submit="Save", status=200, **extra):
+    context = {
+        "form": form,
+        "title": title,
+        "compact": compact,
+        "submit_label": submit,
+        "next": _safe_next(request),
+        "cancel_url": _safe_next(request) or (_compact_url(compact) if compact else "/"),
+        **extra,
+    }
+    return render(request, FORM_TEMPLATE, context, status=status)
+
+
+def _create(request, *, compact, form, create, noun: str, title: str) -> HttpResponse:
+    """Bind, validate, hand cleaned_data to the create service, confirm and go back."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = create(**form.cleaned_data, actor=request.user)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{capfirst(noun)} “{record}” recorded.")
+            return redirect(_safe_next(request) or _compact_url(compact))
+    return _render_form(request, form=form, title=title, compact=compact, submit=f"Add {noun}")
+
+
+@dataclass
+class StoredValue:
+    """A field's stored value in an edit conflict: shown to the user, and (raw) loadable into
+    the input with one click."""
+
+    display: str
+    raw: str | None
+
+
+@dataclass
+class Conflict:
+    """Someone saved the record after this form loaded it."""
+
+    changed_by: object
+    changed_at: object
+    stored: dict[str, StoredValue] = field(default_factory=dict)
+
+
+def _display(record: models.Model, name: str, form_field) -> str:
+    """A stored value in words, labelled the way the form labels its choices."""
+    model_field = record._meta.get_field(name)
+    label = getattr(form_field, "label_from_instance", str)
+    if model_field.many_to_many:
+        return ", ".join(label(obj) for obj in getattr(record, name).all()) or "none"
+    if model_field.choices:
+        return getattr(record, f"get_{name}_display")() or "(empty)"
+    value = getattr(record, name)
+    if model_field.is_relation:
+        return label(value) if value is not None else "(empty)"
+    if value in (None, ""):
+        return "(empty)"
+    if hasattr(value, "year") and not hasattr(value, "hour"):
+        return _day(value)
+    return str(value)
+
+
+def _conflict(form_factory, current: models.Model, stale: StaleVersion, data) -> tuple:
+    """Re-bind the user's input with the current version token, and list the stored values of
+    the fields where the user's input differs from what is stored now."""
+    fields = {
+        name: f for name, f in form_factory(None, current).fields.items() if name != "version"
+    }
+    stored_initial = {
+        name: current.serializable_value(name)
+        if not current._meta.get_field(name).many_to_many
+        else [obj.pk for obj in getattr(current, name).all()]
+        for name in fields
+    }
+    displays = {name: _display(current, name, fields[name]) for name in fields}
+    data = data.copy()
+    data["version"] = version_token(current)
+    form = form_factory(data, current)
+    form.is_valid()
+    conflict = Conflict(changed_by=stale.changed_by, changed_at=stale.changed_at)
+    for name, initial in stored_initial.items():
+        form_field = form.fields[name]
+        if form_field.has_changed(initial, form[name].data):
+            raw = None if isinstance(initial, list) else form_field.prepare_value(initial)
+            conflict.stored[name] = StoredValue(
+                display=displays[name], raw=None if raw is None else str(raw)
+            )
+    return form, conflict
+
+
+def _edit(request, *, record, compact, form_factory, update, noun: str, title: str, submit="Save"):
+    """Bind, validate and hand cleaned_data to the update service with the loaded version; on a
+    concurrent change show the conflict, keep the input and carry the new version."""
+    form = form_factory(request.POST if request.method == "POST" else None, record)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        try:
+            saved = update(data=data, expected_version=version)
+        except StaleVersion as stale:
+            if stale.current is None:
+                messages.error(
+                    request,
+                    f"This {noun} was deleted while you were editing it; nothing was saved.",
+                )
+                return redirect(_compact_url(compact))
+            form, conflict = _conflict(form_factory, stale.current, stale, request.POST)
+            return _render_form(
+                request,
+                form=form,
+                title=title,
+                compact=compact,
+                submit="Save my version",
+                status=409,
+                conflict=conflict,
+                noun=noun,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{capfirst(noun)} “{saved}” saved.")
+            return redirect(_safe_next(request) or _compact_url(compact))
+    return _render_form(request, form=form, title=title, compact=compact, submit=submit)
+
+
+def _delete(request, *, record, compact, delete, noun: str, default_next: str, avoid_prefix=""):
+    """GET: what would go with the record; POST: delete it, or refuse naming what depends."""
+    label = str(record)
+    if request.method == "POST":
+        try:
+            delete(actor=request.user)
+        except DeletionRefused as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(request, f"{capfirst(noun)} “{label}” deleted.")
+            next_url = _safe_next(request)
+            if avoid_prefix and next_url.startswith(avoid_prefix):
+                next_url = ""
+            return redirect(next_url or default_next)
+    plan = describe_dependents(record)
+    context = {
+        "record": record,
+        "label": label,
+        "noun": noun,
+        "plan": plan,
+        "refusal": plan.refusal_message(record) if plan.is_blocked else "",
+        "compact": compact,
+        "next": _safe_next(request),
+        "cancel_url": _safe_next(request) or _compact_url(compact),
+    }
+    return render(request, DELETE_TEMPLATE, context, status=409 if plan.is_blocked else 200)
+
+
+def _form_factory(form_class, **kwargs):
+    """A callable (data, instance) -> bound or unbound edit form, as _edit and _conflict need."""
+
+    def build(data, instance):
+        return form_class(data, instance=instance, **kwargs)
+
+    return build
+
+
+# --- the compact page ---
+
+
+@require_GET
+def compact_detail(request, pk: int):
+    page = selectors.compact_page(user=request.user, pk=pk)
+    context = {
+        "page": page,
+        "compact": page.compact,
+        "can_edit": can_edit(request.user, page.compact.city_id),
+        "activities_url": f"/activities/?compact={page.compact.pk}",
+    }
+    return render(request, "compacts/compact_detail.html", context)
+
+
+# --- compacts ---
+
+
+@require_http_methods(["GET", "POST"])
+def compact_create(request):
+    if not editable_cities(request.user).exists():
+        raise PermissionDenied("You do not edit any city.")
+    initial = {}
+    if slug := request.GET.get("city"):
+        initial["city"] = editable_cities(request.user).filter(slug=slug).first()
+    form = CompactCreateForm(
+        request.POST if request.method == "POST" else None, user=request.user, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        require_editor(request.user, form.cleaned_data["city"].pk)
+        try:
+            compact = services.compact_create(**form.cleaned_data, actor=request.user)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Compact “{compact.title}” recorded.")
+            return redirect(_compact_url(compact))
+    return _render_form(request, form=form, title="New compact", submit="Add compact")
+
+
+@require_http_methods(["GET", "POST"])
+def compact_edit(request, pk: int):
+    compact = selectors.compact_get(user=request.user, pk=pk)
+    require_editor(request.user, compact.city_id)
+    return _edit(
+        request,
+        record=compact,
+        compact=compact,
+        form_factory=_form_factory(CompactForm),
+        update=partial(services.compact_update, compact=compact, actor=request.user),
+        noun="compact",
+        title=f"Edit compact: {compact.title}",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def compact_delete(request, pk: int):
+    compact = selectors.compact_get(user=request.user, pk=pk)
+    require_editor(request.user, compact.city_id)
+    return _delete(
+        request,
+        record=compact,
+        compact=compact,
+        delete=partial(services.compact_delete, compact=compact),
+        noun="compact",
+        default_next=f"/cities/{compact.city.slug}/",
+        avoid_prefix=_compact_url(compact),
+    )
+
+
+# --- signatories ---
+
+
+@require_http_methods(["GET", "POST"])
+def signatory_create(request, compact_id: int):
+    compact = selectors.compact_get(user=request.user, pk=compact_id)
+    require_editor(request.user, compact.city_id)
+    form = SignatoryForm(request.POST if request.method == "POST" else None, compact=compact)
+    return _create(
+        request,
+        compact=compact,
+        form=form,
+        create=partial(services.signatory_create, compact=compact),
+        noun="signatory",
+        title=f"Add a signatory to {compact.title}",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def signatory_edit(request, pk: int):
+    signatory = selectors.signatory_get(user=request.user, pk=pk)
+    require_editor(request.user, signatory.compact.city_id)
+    return _edit(
+        request,
+        record=signatory,
+        compact=signatory.compact,
+        form_factory=_form_factory(SignatoryForm, compact=signatory.compact),
+        update=partial(services.signatory_update, signatory=signatory, actor=request.user),
+        noun="signatory",
+        title=f"Edit signatory of {signatory.compact.title}",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def signatory_delete(request, pk: int):
+    signatory = selectors.signatory_get(user=request.user, pk=pk)
+    require_editor(request.user, signatory.compact.city_id)
+    return _delete(
+        request,
+        record=signatory,
+        compact=signatory.compact,
+        delete=partial(services.signatory_delete, signatory=signatory),
+        noun="signatory",
+        default_next=_compact_url(signatory.compact),
+    )
+
+
+# --- participants ---
+
+
+@require_http_methods(["GET", "POST"])
+def participant_create(request, compact_id: int):
+    compact = selectors.compact_get(user=request.user, pk=compact_id)
+    require_editor(request.user, compact.city_id)
+    form = ParticipantForm(
+        request.POST if request.method == "POST" else None,
+        compact=compact,
+        initial={"joined_on": compact.signed_on},
+    )
+    return _create(
+        request,
+        compact=compact,
+        form=form,
+        create=partial(services.participant_create, compact=compact),
+        noun="participant",
+        title=f"Add a participant to {compact.title}",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def participant_edit(request, pk: int):
+    participant = selectors.participant_get(user=request.user, pk=pk)
+    require_editor(request.user, participant.compact.city_id)
+    return _edit(
+        request,
+        record=participant,
+        compact=participant.compact,
+        form_factory=_form_factory(ParticipantForm, compact=participant.compact),
+        update=partial(services.participant_update, participant=participant, actor=request.user),
+        noun="participant",
+        title=f"Edit participant: {participant.organization}",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def participant_delete(request, pk: int):
+    participant = selectors.participant_get(user=request.user, pk=pk)
+    require_editor(request.user, participant.compact.city_id)
+    return _delete(
+        request,
+        record=participant,
+        compact=participant.compact,
+        delete=partial(services.participant_delete, participant=participant),
+        noun="participant",
+        default_next=_compact_url(participant.compact),
+    )
+
+
+# --- commitments ---
+
+
+@require_http_methods(["GET", "POST"])
+def commitment_create(request, compact_id: int):
+    compact = selectors.compact_get(user=request.user, pk=compact_id)
+    require_editor(request.user, compact.city_id)
+    form = CommitmentForm(request.POST if request.method == "POST" else None, compact=compact)
+    return _create(
+        request,
+        compact=compact,
+        form=form,
+        create=partial(services.commitment_create, compact=compact),
+        noun="commitment",
+        title=f"Add a commitment to {compact.title}",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def commitment_edit(request, pk: int):
+    commitment = selectors.commitment_get(user=request.user, pk=pk)
+    require_editor(request.user, commitment.compact.city_id)
+    return _edit(
+        request,
+        record=commitment,
+        compact=commitment.compact,
+        form_factory=_form_factory(CommitmentForm, compact=commitment.compact),
+        update=partial(services.commitment_update, commitment=commitment, actor=request.user),
+        noun="commitment",
+        title=f"Edit commitment: {commitment.title}",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def commitment_delete(request, pk: int):
+    commitment = selectors.commitment_get(user=request.user, pk=pk)
+    require_editor(request.user, commitment.compact.city_id)
+    return _delete(
+        request,
+        record=commitment,
+        compact=commitment.compact,
+        delete=partial(services.commitment_delete, commitment=commitment),
+        noun="commitment",
+        default_next=_compact_url(commitment.compact),
+    )
+
+
+# --- milestones ---
+
+
+@require_http_methods(["GET", "POST"])
+def milestone_create(request, commitment_id: int):
+    commitment = selectors.commitment_get(user=request.user, pk=commitment_id)
+    require_editor(request.user, commitment.compact.city_id)
+    form = MilestoneForm(request.POST if request.method == "POST" else None, commitment=commitment)
+    return _create(
+        request,
+        compact=commitment.compact,
+        form=form,
+        create=partial(services.milestone_create, commitment=commitment),
+        noun="milestone",
+        title=f"Add a milestone to “{commitment.title}”",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def milestone_edit(request, pk: int):
+    milestone = selectors.milestone_get(user=request.user, pk=pk)
+    compact = milestone.commitment.compact
+    require_editor(request.user, compact.city_id)
+    return _edit(
+        request,
+        record=milestone,
+        compact=compact,
+        form_factory=_form_factory(MilestoneForm, commitment=milestone.commitment),
+        update=partial(services.milestone_update, milestone=milestone, actor=request.user),
+        noun="milestone",
+        title=f"Edit milestone: {milestone.title}",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def milestone_done(request, pk: int):
+    milestone = selectors.milestone_get(user=request.user, pk=pk)
+    compact = milestone.commitment.compact
+    require_editor(request.user, compact.city_id)
+
+    def mark_done(*, data, expected_version):
+        return services.milestone_mark_done(
+            milestone=milestone, actor=request.user, expected_version=expected_version, **data
+        )
+
+    return _edit(
+        request,
+        record=milestone,
+        compact=compact,
+        form_factory=_form_factory(MilestoneDoneForm),
+        update=mark_done,
+        noun="milestone",
+        title=f"Mark done: {milestone.title}",
+        submit="Mark done",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def milestone_delete(request, pk: int):
+    milestone = selectors.milestone_get(user=request.user, pk=pk)
+    compact = milestone.commitment.compact
+    require_editor(request.user, compact.city_id)
+    return _delete(
+        request,
+        record=milestone,
+        compact=compact,
+        delete=partial(services.milestone_delete, milestone=milestone),
+        noun="milestone",
+        default_next=_compact_url(compact),
+    )
+
+
+# --- activities ---
+
+
+@require_http_methods(["GET", "POST"])
+def activity_create(request, compact_id: int):
+    compact = selectors.compact_get(user=request.user, pk=compact_id)
+    require_editor(request.user, compact.city_id)
+    form = ActivityForm(request.POST if request.method == "POST" else None, compact=compact)
+    return _create(
+        request,
+        compact=compact,
+        form=form,
+        create=partial(services.activity_create, compact=compact),
+        noun="activity",
+        title=f"Log an activity of {compact.title}",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def activity_edit(request, pk: int):
+    activity = selectors.activity_get(user=request.user, pk=pk)
+    require_editor(request.user, activity.compact.city_id)
+    return _edit(
+        request,
+        record=activity,
+        compact=activity.compact,
+        form_factory=_form_factory(ActivityForm, compact=activity.compact),
+        update=partial(services.activity_update, activity=activity, actor=request.user),
+        noun="activity",
+        title=f"Edit activity: {activity.title}",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def activity_delete(request, pk: int):
+    activity = selectors.activity_get(user=request.user, pk=pk)
+    require_editor(request.user, activity.compact.city_id)
+    return _delete(
+        request,
+        record=activity,
+        compact=activity.compact,
+        delete=partial(services.activity_delete, activity=activity),
+        noun="activity",
+        default_next=_compact_url(activity.compact),
+    )
+
+
+# --- grants ---
+
+
+@require_http_methods(["GET", "POST"])
+def grant_create(request, compact_id: int):
+    compact = selectors.compact_get(user=request.user, pk=compact_id)
+    require_editor(request.user, compact.city_id)
+    form = GrantForm(request.POST if request.method == "POST" else None, compact=compact)
+    return _create(
+        request,
+        compact=compact,
+        form=form,
+        create=partial(services.grant_create, compact=compact),
+        noun="grant",
+        title=f"Record a grant to {compact.title}",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def grant_edit(request, pk: int):
+    grant = selectors.grant_get(user=request.user, pk=pk)
+    require_editor(request.user, grant.compact.city_id)
+    return _edit(
+        request,
+        record=grant,
+        compact=grant.compact,
+        form_factory=_form_factory(GrantForm, compact=grant.compact),
+        update=partial(services.grant_update, grant=grant, actor=request.user),
+        noun="grant",
+        title=f"Edit grant from {grant.funder}",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def grant_delete(request, pk: int):
+    grant = selectors.grant_get(user=request.user, pk=pk)
+    require_editor(request.user, grant.compact.city_id)
+    return _delete(
+        request,
+        record=grant,
+        compact=grant.compact,
+        delete=partial(services.grant_delete, grant=grant),
+        noun="grant",
+        default_next=_compact_url(grant.compact),
+    )
+
+
+# --- leadership change ---
+
+
+def _prefilled_seat(request, form) -> tuple[dict, LeadershipTerm | None]:
+    """Initial organization and role from ?organization=<id>&role=<role> (ignored unless the
+    organization is one the user may edit), and who holds that seat now."""
+    organization_id, role = request.GET.get("organization", ""), request.GET.get("role", "")
+    initial: dict = {}
+    organization = None
+    if organization_id.isdigit():
+        organization = form.fields["organization"].queryset.filter(pk=organization_id).first()
+        if organization is not None:
+            initial["organization"] = organization
+    if role in LeadershipRole.values:
+        initial["role"] = role
+    holder = None
+    if organization is not None and "role" in initial:
+        holder = (
+            LeadershipTerm.objects.filter(organization=organization, role=role, ended_on=None)
+            .select_related("person")
+            .first()
+        )
+    return initial, holder
+
+
+def _change_message(change) -> str:
+    closed, new = change.closed_term, change.new_term
+    message = (
+        f"Leadership change recorded: {closed.person} left as {closed.get_role_display().lower()} "
+        f"of {closed.organization} on {_day(closed.ended_on)}; {new.person} took over on "
+        f"{_day(new.started_on)}."
+    )
+    if change.compacts_losing_signatory:
+        titles = ", ".join(f"{c.title}" for c in change.compacts_losing_signatory)
+        message += f" Compacts that lost a signatory still in post: {titles}."
+    else:
+        message += " No compact had this leader as a signatory."
+    return message
+
+
+@require_http_methods(["GET", "POST"])
+def leadership_change(request):
+    if not editable_cities(request.user).exists():
+        raise PermissionDenied("You do not edit any city.")
+    if request.method == "POST":
+        form = LeadershipChangeForm(request.POST, user=request.user)
+        holder = None
+        if form.is_valid():
+            require_editor(request.user, form.cleaned_data["organization"].city_id)
+            try:
+                change = leadership_change_service(**form.cleaned_data, actor=request.user)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _change_message(change))
+                organization_id = change.new_term.organization_id
+                return redirect(
+                    _safe_next(request) or f"/leadership/?organization={organization_id}"
+                )
+    else:
+        form = LeadershipChangeForm(user=request.user)
+        form.initial, holder = _prefilled_seat(request, form)
+    return _render_form(
+        request,
+        form=form,
+        title="Record a leadership change",
+        submit="Record the change",
+        holder=holder,
+        intro="One leader leaves a seat and a successor takes it. Both are recorded together, or "
+        "neither.",
+    )
