@@ -1,6 +1,6 @@
 from django.urls import path  # noqa: F401
 
-from compacts.views import lists, records
+from compacts.views import lists, records, spreadsheets
 
 app_name = "compacts"
 
@@ -60,6 +60,17 @@ record_patterns: list = [
 ]
 
 # Spreadsheet round trip (compacts/views/spreadsheets.py).
-spreadsheet_patterns: list = []
+spreadsheet_patterns: list = [
+    path(
+        "compacts/<int:pk>/spreadsheet/",
+        spreadsheets.spreadsheet_export,
+        name="spreadsheet_export",
+    ),
+    path(
+        "compacts/<int:pk>/spreadsheet/import/",
+        spreadsheets.spreadsheet_import,
+        name="spreadsheet_import",
+    ),
+]
 
 urlpatterns = [*list_patterns, *record_patterns, *spreadsheet_patterns]

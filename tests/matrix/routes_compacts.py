@@ -41,4 +41,15 @@ RECORD_ROUTES = [
     ),
 ]
 
-ROUTES = [*LIST_ROUTES, *RECORD_ROUTES]
+# spreadsheets (helper H7: a compact's XLSX download, and the upload/preview/confirm import)
+SPREADSHEET_ROUTES = [
+    Route("compacts:spreadsheet_export", CITY_READ, kwargs=lambda w: {"pk": w.compact.pk}),
+    Route(
+        "compacts:spreadsheet_import",
+        CITY_CHANGE,
+        kwargs=lambda w: {"pk": w.compact.pk},
+        post=True,
+    ),
+]
+
+ROUTES = [*LIST_ROUTES, *RECORD_ROUTES, *SPREADSHEET_ROUTES]

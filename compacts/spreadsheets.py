@@ -1,0 +1,789 @@
+"""Commitments and milestones as a spreadsheet: export to XLSX, edit, import back.
+
+The workbook has a Commitments and a Milestones sheet, one record per row with its ID, a Lists
+sheet holding the codes the choice columns accept (their cells offer them as drop-down lists)
+and a Read me sheet. Importing matches rows by ID, so nothing is duplicated: a row without an ID
+is a new record; a row whose values equal the stored record is left alone (no history row); a
+row that is not in the file is not deleted.
+
+All or nothing: every row is checked first (the same full_clean() as the forms, the user's
+editable scope, the version each row was exported at), and every problem is reported with its
+sheet, row, column, value and reason; only a clean workbook is written, in one transaction,
+through the compacts services (history with the acting user).
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from compacts import services
+from compacts.choices import Category, CommitmentStatus, MilestoneStatus, ResponsibleParty
+from compacts.models import Commitment, Compact, Milestone
+from core.concurrency import StaleVersion, is_current, version_token
+from schools.importers.parsing import RowError
+
+COMMITMENTS = "Commitments"
+MILESTONES = "Milestones"
+LISTS = "Lists"
+README = "Read me"
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# A spreadsheet runs a cell that starts with one of these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@")
+VALIDATED_ROWS = 2000
+
+TEXT, DATE, CHOICE, ID, INFO = "text", "date", "choice", "id", "info"
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a sheet. `kind` says how its cells are read; INFO columns are written for
+    the reader and ignored on import; `choices` lists the codes of a CHOICE column."""
+
+    name: str
+    kind: str
+    width: int = 14
+    choices: type | None = None
+    max_length: int | None = None
+
+
+COMMITMENT_COLUMNS = (
+    Column("id", ID, 8),
+    Column("compact_id", ID, 11),
+    Column("compact", INFO, 30),
+    Column("category", CHOICE, 10, choices=Category),
+    Column("title", TEXT, 40, max_length=300),
+    Column("description", TEXT, 40),
+    Column("responsible_party", CHOICE, 18, choices=ResponsibleParty),
+    Column("target_on", DATE, 12),
+    Column("status", CHOICE, 13, choices=CommitmentStatus),
+    Column("achieved_on", DATE, 12),
+    Column("version", INFO, 30),
+)
+MILESTONE_COLUMNS = (
+    Column("id", ID, 8),
+    Column("commitment_id", ID, 13),
+    Column("commitment", INFO, 30),
+    Column("title", TEXT, 40, max_length=300),
+    Column("due_on", DATE, 12),
+    Column("status", CHOICE, 13, choices=MilestoneStatus),
+    Column("completed_on", DATE, 12),
+    Column("evidence_url", TEXT, 30, max_length=500),
+    Column("notes", TEXT, 40),
+    Column("version", INFO, 30),
+)
+SHEET_COLUMNS = {COMMITMENTS: COMMITMENT_COLUMNS, MILESTONES: MILESTONE_COLUMNS}
+# The model fields a row may change (what a record belongs to is fixed at creation).
+COMMITMENT_FIELDS = (
+    "category",
+    "title",
+    "description",
+    "responsible_party",
+    "target_on",
+    "status",
+    "achieved_on",
+)
+MILESTONE_FIELDS = ("title", "due_on", "status", "completed_on", "evidence_url", "notes")
+DEFAULTS = {
+    COMMITMENTS: {
+        "responsible_party": ResponsibleParty.SHARED,
+        "status": CommitmentStatus.NOT_STARTED,
+    },
+    MILESTONES: {"status": MilestoneStatus.PLANNED},
+}
+REQUIRED_COLUMNS = {COMMITMENTS: ("id", "title"), MILESTONES: ("id", "title")}
+
+README_LINES = (
+    "Commitments and milestones of the compacts in this workbook.",
+    "",
+    "Edit the Commitments and Milestones sheets, then import the workbook back:",
+    "- Keep each row's id: the import matches rows to records by id, so nothing is duplicated.",
+    "- Add a row with an empty id to create a record. A new commitment needs its compact_id "
+    "(when the workbook has several compacts); a new milestone needs its commitment_id, or "
+    "the exact title of a commitment of the Commitments sheet in the commitment column.",
+    "- Removing a row does not delete its record: delete records in the application.",
+    "- Codes: the category, responsible_party and status columns take the codes of the Lists "
+    "sheet (their labels are accepted too).",
+    "- Dates as YYYY-MM-DD.",
+    "- Leave the version column alone: it tells the import whether someone else changed a "
+    "record since this workbook was exported.",
+    "- A workbook with any invalid row writes nothing; the report lists every problem.",
+)
+
+
+class WorkbookError(ValueError):
+    """The file is not a workbook the import reads; the message says what it expects."""
+
+
+# --- export ---
+
+
+def _cell_text(value: str) -> str:
+    # A title like "=HYPERLINK(...)" or "-1 day" stays text.
+    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
+
+
+def export_workbook(compacts: QuerySet[Compact]) -> bytes:
+    """The XLSX workbook of the commitments and milestones of `compacts` (three queries)."""
+    commitments = list(
+        Commitment.objects.filter(compact__in=compacts)
+        .select_related("compact__city")
+        .order_by("compact__city__name", "compact_id", "category", "title", "id")
+    )
+    milestones = list(
+        Milestone.objects.filter(commitment__compact__in=compacts)
+        .select_related("commitment")
+        .order_by("commitment__compact_id", "commitment_id", "due_on", "id")
+    )
+    workbook = Workbook()
+    readme = workbook.active
+    readme.title = README
+    for line in README_LINES:
+        readme.append([line])
+    readme.column_dimensions["A"].width = 110
+    lists = _lists_sheet(workbook)
+    _data_sheet(
+        workbook,
+        COMMITMENTS,
+        [
+            {
+                "id": c.pk,
+                "compact_id": c.compact_id,
+                "compact": str(c.compact),
+                "category": c.category,
+                "title": c.title,
+                "description": c.description,
+                "responsible_party": c.responsible_party,
+                "target_on": c.target_on,
+                "status": c.status,
+                "achieved_on": c.achieved_on,
+                "version": version_token(c),
+            }
+            for c in commitments
+        ],
+        lists,
+    )
+    _data_sheet(
+        workbook,
+        MILESTONES,
+        [
+            {
+                "id": m.pk,
+                "commitment_id": m.commitment_id,
+                "commitment": m.commitment.title,
+                "title": m.title,
+                "due_on": m.due_on,
+                "status": m.status,
+                "completed_on": m.completed_on,
+                "evidence_url": m.evidence_url,
+                "notes": m.notes,
+                "version": version_token(m),
+            }
+            for m in milestones
+        ],
+        lists,
+    )
+    workbook.active = workbook.sheetnames.index(COMMITMENTS)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _lists_sheet(workbook) -> dict[type, str]:
+    """Codes and labels of every choice, two columns each; returns each list's cell range."""
+    sheet = workbook.create_sheet(LISTS)
+    ranges = {}
+    for index, choices in enumerate(
+        (Category, ResponsibleParty, CommitmentStatus, MilestoneStatus)
+    ):
+        code_column = get_column_letter(index * 3 + 1)
+        label_column = get_column_letter(index * 3 + 2)
+        sheet[f"{code_column}1"] = choices.__name__
+        sheet[f"{label_column}1"] = "label"
+        sheet[f"{code_column}1"].font = sheet[f"{label_column}1"].font = Font(bold=True)
+        for row, (code, label) in enumerate(choices.choices, start=2):
+            sheet[f"{code_column}{row}"] = code
+            sheet[f"{label_column}{row}"] = label
+        sheet.column_dimensions[code_column].width = 20
+        sheet.column_dimensions[label_column].width = 44
+        last = len(choices.choices) + 1
+        ranges[choices] = f"{LISTS}!${code_column}$2:${code_column}${last}"
+    return ranges
+
+
+def _data_sheet(workbook, title: str, rows: list[dict], lists: dict[type, str]) -> None:
+    sheet = workbook.create_sheet(title)
+    columns = SHEET_COLUMNS[title]
+    sheet.append([column.name for column in columns])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "B2"
+    for row in rows:
+        values = []
+        for column in columns:
+            value = row[column.name]
+            values.append(_cell_text(value) if isinstance(value, str) else value)
+        sheet.append(values)
+    for index, column in enumerate(columns, start=1):
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = column.width
+        if column.kind == DATE:
+            for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+                cell.number_format = "yyyy-mm-dd"
+        if column.choices is not None:
+            validation = DataValidation(
+                type="list",
+                formula1=f"={lists[column.choices]}",
+                allow_blank=True,
+                showErrorMessage=True,
+                errorTitle=f"Not a {column.name} code",
+                error=f"Choose one of the codes of the Lists sheet ({column.choices.__name__}).",
+            )
+            validation.add(f"{letter}2:{letter}{VALIDATED_ROWS}")
+            sheet.add_data_validation(validation)
+
+
+# --- import: reading cells ---
+
+
+class BadCell(ValueError):
+    pass
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, datetime.datetime | datetime.date):
+        value = value.isoformat()
+    text = str(value).strip()
+    # The apostrophe the export put before text that looks like a formula.
+    if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
+        text = text[1:]
+    return text
+
+
+def _id(value) -> int | None:
+    if value is None or _text(value) == "":
+        return None
+    if isinstance(value, bool):
+        raise BadCell("An ID is a whole number.")
+    if isinstance(value, int | float) and float(value).is_integer() and value > 0:
+        return int(value)
+    text = _text(value)
+    if text.isdigit() and int(text) > 0:
+        return int(text)
+    raise BadCell(
+        "An ID is a whole number: keep the exported one, or leave it empty for a new row."
+    )
+
+
+def _date(value) -> datetime.date | None:
+    if value is None or _text(value) == "":
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = _text(value)
+    for pattern in ("%Y-%m-%d", "%m/%d/%Y"):
+        try:
+            return datetime.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise BadCell("Not a date: write it as YYYY-MM-DD.")
+
+
+def _choice(value, choices) -> str | None:
+    text = _text(value)
+    if not text:
+        return None
+    by_code = {code.casefold(): code for code in choices.values}
+    by_label = {str(label).casefold(): code for code, label in choices.choices}
+    key = re.sub(r"\s+", " ", text).casefold()
+    if key in by_code:
+        return by_code[key]
+    if key in by_label:
+        return by_label[key]
+    raise BadCell("Not one of the codes of the Lists sheet: " + ", ".join(choices.values) + ".")
+
+
+# --- import: planning ---
+
+
+@dataclass
+class RowPlan:
+    """One row that creates or changes a record."""
+
+    sheet: str
+    row: int
+    label: str
+    values: dict
+    instance: object | None = None  # the stored record, for an update
+    diffs: list[tuple[str, str, str]] = field(default_factory=list)
+    version: str | None = None
+    compact: Compact | None = None  # new commitments
+    commitment: Commitment | None = None  # new milestones of an existing commitment
+    commitment_row: int | None = None  # new milestones of a new commitment (its row)
+
+
+@dataclass
+class SheetCounts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+@dataclass
+class WorkbookPlan:
+    commitments: list[RowPlan] = field(default_factory=list)
+    milestones: list[RowPlan] = field(default_factory=list)
+    unchanged: dict[str, int] = field(default_factory=lambda: {COMMITMENTS: 0, MILESTONES: 0})
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def bad_rows(self) -> int:
+        return len({(error.source, error.row) for error in self.errors})
+
+    def counts(self) -> dict[str, SheetCounts]:
+        result = {}
+        for sheet, rows in ((COMMITMENTS, self.commitments), (MILESTONES, self.milestones)):
+            created = sum(1 for row in rows if row.instance is None)
+            result[sheet] = SheetCounts(created, len(rows) - created, self.unchanged[sheet])
+        return result
+
+    def summary(self, *, dry_run: bool = False) -> str:
+        verb = "would be " if dry_run else ""
+        return " ".join(
+            f"{sheet}: {counts.created} {verb}created, {counts.updated} {verb}updated, "
+            f"{counts.unchanged} unchanged."
+            for sheet, counts in self.counts().items()
+        )
+
+    def error_report(self) -> str:
+        return "\n".join(
+            [
+                f"{self.bad_rows} invalid row(s); nothing was written.",
+                *(f"  {error}" for error in self.errors),
+            ]
+        )
+
+
+def _read_sheets(data: bytes) -> dict[str, list[tuple[int, dict]]]:
+    """Each known sheet's rows as (row number, {column: raw value}); refuses other files."""
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise WorkbookError(
+            "This is not an XLSX workbook: export the compact's spreadsheet, edit it and "
+            "upload it as .xlsx."
+        ) from error
+    sheets = {}
+    try:
+        for title, columns in SHEET_COLUMNS.items():
+            if title not in workbook.sheetnames:
+                continue
+            rows = workbook[title].iter_rows(values_only=True)
+            header = [_text(value).lower() for value in next(rows, ())]
+            known = {column.name for column in columns}
+            missing = [name for name in REQUIRED_COLUMNS[title] if name not in header]
+            if title == MILESTONES and not {"commitment_id", "commitment"} & set(header):
+                missing.append("commitment_id")
+            if missing:
+                raise WorkbookError(
+                    f"The {title} sheet lacks the column(s) {', '.join(missing)}. Its columns "
+                    f"are: {', '.join(column.name for column in columns)}."
+                )
+            positions = {name: index for index, name in enumerate(header) if name in known}
+            sheets[title] = [
+                (
+                    number,
+                    {name: cells[index] for name, index in positions.items() if index < len(cells)},
+                )
+                for number, cells in enumerate(rows, start=2)
+                if any(_text(cell) for cell in cells)
+            ]
+    finally:
+        workbook.close()
+    if not sheets:
+        raise WorkbookError(
+            f"The workbook has neither a {COMMITMENTS} nor a {MILESTONES} sheet: export the "
+            "compact's spreadsheet and edit that one."
+        )
+    return sheets
+
+
+def plan_workbook(data: bytes, *, compacts: QuerySet[Compact]) -> WorkbookPlan:
+    """Check a workbook against the records of `compacts` (the user's editable scope, or one
+    compact); raises WorkbookError for a file that is not such a workbook."""
+    sheets = _read_sheets(data)
+    plan = WorkbookPlan()
+    allowed = {compact.pk: compact for compact in compacts.select_related("city")}
+    commitment_rows = sheets.get(COMMITMENTS, [])
+    milestone_rows = sheets.get(MILESTONES, [])
+    commitment_ids = {_safe_id(cells.get("id")) for _, cells in commitment_rows}
+    commitment_ids |= {_safe_id(cells.get("commitment_id")) for _, cells in milestone_rows}
+    commitment_ids.discard(None)
+    stored_commitments = {
+        c.pk: c
+        for c in Commitment.objects.filter(pk__in=commitment_ids, compact_id__in=list(allowed))
+    }
+    milestone_ids = {_safe_id(cells.get("id")) for _, cells in milestone_rows} - {None}
+    stored_milestones = {
+        m.pk: m
+        for m in Milestone.objects.filter(
+            pk__in=milestone_ids, commitment__compact_id__in=list(allowed)
+        ).select_related("commitment")
+    }
+    titles: dict[str, list[tuple[int, Commitment | None]]] = {}
+    seen_commitments: dict[int, int] = {}
+    seen_milestones: dict[int, int] = {}
+    for number, cells in commitment_rows:
+        row_plan = _plan_commitment(
+            plan, number, cells, allowed, stored_commitments, seen_commitments
+        )
+        key = _text(cells.get("title")).casefold()
+        if key:
+            stored = stored_commitments.get(_safe_id(cells.get("id")))
+            titles.setdefault(key, []).append((number, stored if stored else None))
+        if row_plan is not None:
+            plan.commitments.append(row_plan)
+    new_rows = {row.row for row in plan.commitments if row.instance is None}
+    for number, cells in milestone_rows:
+        row_plan = _plan_milestone(
+            plan,
+            number,
+            cells,
+            stored_commitments,
+            stored_milestones,
+            titles,
+            new_rows,
+            seen_milestones,
+        )
+        if row_plan is not None:
+            plan.milestones.append(row_plan)
+    plan.errors.sort(key=lambda error: (error.source != COMMITMENTS, error.row))
+    return plan
+
+
+def _safe_id(value) -> int | None:
+    try:
+        return _id(value)
+    except BadCell:
+        return None
+
+
+def _error(plan: WorkbookPlan, sheet: str, row: int, column: str, value, reason: str) -> None:
+    plan.errors.append(RowError(row, column, _text(value), reason, sheet))
+
+
+def _read_values(plan, sheet: str, number: int, cells: dict) -> dict | None:
+    """The row's editable values, by column present in the sheet; None when a cell is bad."""
+    values = {}
+    ok = True
+    for column in SHEET_COLUMNS[sheet]:
+        if column.kind in (ID, INFO) or column.name not in cells:
+            continue
+        raw = cells[column.name]
+        try:
+            if column.kind == TEXT:
+                value = _text(raw)
+                if column.max_length and len(value) > column.max_length:
+                    raise BadCell(f"At most {column.max_length} characters.")
+            elif column.kind == DATE:
+                value = _date(raw)
+            else:
+                value = _choice(raw, column.choices)
+        except BadCell as error:
+            _error(plan, sheet, number, column.name, raw, str(error))
+            ok = False
+            continue
+        values[column.name] = value
+    return values if ok else None
+
+
+def _check_duplicate(plan, sheet, number, cells, seen: dict[int, int]) -> int | None | bool:
+    """The row's ID (None for a new row), or False when the ID cell is bad or repeated."""
+    try:
+        record_id = _id(cells.get("id"))
+    except BadCell as error:
+        _error(plan, sheet, number, "id", cells.get("id"), str(error))
+        return False
+    if record_id is not None:
+        if record_id in seen:
+            _error(
+                plan,
+                sheet,
+                number,
+                "id",
+                cells.get("id"),
+                f"The same ID is on row {seen[record_id]}.",
+            )
+            return False
+        seen[record_id] = number
+    return record_id
+
+
+def _plan_commitment(plan, number, cells, allowed, stored, seen) -> RowPlan | None:
+    record_id = _check_duplicate(plan, COMMITMENTS, number, cells, seen)
+    values = _read_values(plan, COMMITMENTS, number, cells)
+    if record_id is False or values is None:
+        return None
+    try:
+        compact_id = _id(cells.get("compact_id"))
+    except BadCell as error:
+        _error(plan, COMMITMENTS, number, "compact_id", cells.get("compact_id"), str(error))
+        return None
+    if record_id is not None:
+        instance = stored.get(record_id)
+        if instance is None:
+            _error(
+                plan,
+                COMMITMENTS,
+                number,
+                "id",
+                cells.get("id"),
+                "No commitment with this ID in the compacts you may edit here.",
+            )
+            return None
+        if compact_id is not None and compact_id != instance.compact_id:
+            _error(
+                plan,
+                COMMITMENTS,
+                number,
+                "compact_id",
+                cells.get("compact_id"),
+                "A commitment cannot move to another compact: add it there as a new row.",
+            )
+            return None
+        return _plan_update(plan, COMMITMENTS, number, cells, instance, values, COMMITMENT_FIELDS)
+    if compact_id is None and len(allowed) == 1:
+        compact_id = next(iter(allowed))
+    if compact_id not in allowed:
+        reason = (
+            "Give the compact_id of the compact this new commitment belongs to."
+            if compact_id is None
+            else "Not a compact you may edit here."
+        )
+        _error(plan, COMMITMENTS, number, "compact_id", cells.get("compact_id"), reason)
+        return None
+    compact = allowed[compact_id]
+    values = {**DEFAULTS[COMMITMENTS], **{k: v for k, v in values.items() if v is not None}}
+    candidate = Commitment(compact=compact, **values)
+    if not _full_clean(plan, COMMITMENTS, number, cells, candidate):
+        return None
+    return RowPlan(COMMITMENTS, number, values.get("title", ""), values, compact=compact)
+
+
+def _plan_milestone(
+    plan, number, cells, commitments, stored, titles, new_rows, seen
+) -> RowPlan | None:
+    record_id = _check_duplicate(plan, MILESTONES, number, cells, seen)
+    values = _read_values(plan, MILESTONES, number, cells)
+    if record_id is False or values is None:
+        return None
+    try:
+        commitment_id = _id(cells.get("commitment_id"))
+    except BadCell as error:
+        _error(plan, MILESTONES, number, "commitment_id", cells.get("commitment_id"), str(error))
+        return None
+    if record_id is not None:
+        instance = stored.get(record_id)
+        if instance is None:
+            _error(
+                plan,
+                MILESTONES,
+                number,
+                "id",
+                cells.get("id"),
+                "No milestone with this ID in the compacts you may edit here.",
+            )
+            return None
+        if commitment_id is not None and commitment_id != instance.commitment_id:
+            _error(
+                plan,
+                MILESTONES,
+                number,
+                "commitment_id",
+                cells.get("commitment_id"),
+                "A milestone cannot move to another commitment: add it there as a new row.",
+            )
+            return None
+        return _plan_update(plan, MILESTONES, number, cells, instance, values, MILESTONE_FIELDS)
+    values = {**DEFAULTS[MILESTONES], **{k: v for k, v in values.items() if v is not None}}
+    row_plan = RowPlan(MILESTONES, number, values.get("title", ""), values)
+    if commitment_id is not None:
+        row_plan.commitment = commitments.get(commitment_id)
+        if row_plan.commitment is None:
+            _error(
+                plan,
+                MILESTONES,
+                number,
+                "commitment_id",
+                cells.get("commitment_id"),
+                "No commitment with this ID in the compacts you may edit here.",
+            )
+            return None
+    else:
+        matches = titles.get(_text(cells.get("commitment")).casefold(), [])
+        if len(matches) != 1:
+            reason = (
+                "Several commitments have this title: give the commitment_id."
+                if matches
+                else "Give the commitment_id, or the exact title of a commitment of the "
+                "Commitments sheet."
+            )
+            _error(plan, MILESTONES, number, "commitment", cells.get("commitment"), reason)
+            return None
+        commitment_row, existing = matches[0]
+        if existing is not None:
+            row_plan.commitment = existing
+        elif commitment_row in new_rows:
+            row_plan.commitment_row = commitment_row
+        else:
+            return None  # that commitment row is itself invalid and already reported
+    candidate = Milestone(commitment=row_plan.commitment, **values)
+    exclude = ["commitment"] if row_plan.commitment is None else []
+    if not _full_clean(plan, MILESTONES, number, cells, candidate, exclude):
+        return None
+    return row_plan
+
+
+def _plan_update(plan, sheet, number, cells, instance, values, fields) -> RowPlan | None:
+    """An update when the row differs from the stored record; unchanged rows cost nothing."""
+    values = {
+        name: value
+        for name, value in values.items()
+        if name in fields and not (value is None and name in DEFAULTS[sheet])
+    }
+    diffs = [
+        (name, _show(getattr(instance, name)), _show(value))
+        for name, value in values.items()
+        if getattr(instance, name) != value
+    ]
+    if not diffs:
+        plan.unchanged[sheet] += 1
+        return None
+    version = _text(cells.get("version")) or None
+    if version is not None and not is_current(instance, version):
+        stale = StaleVersion.for_record(instance)
+        who = f" by {stale.changed_by}" if stale.changed_by else ""
+        when = (
+            f" on {timezone.localtime(stale.changed_at):%Y-%m-%d %H:%M}" if stale.changed_at else ""
+        )
+        _error(
+            plan,
+            sheet,
+            number,
+            "version",
+            version,
+            f"Changed{who}{when} since this spreadsheet was exported: export it again and redo "
+            "this row.",
+        )
+        return None
+    candidate = _copy(instance)
+    for name, value in values.items():
+        setattr(candidate, name, value)
+    if not _full_clean(plan, sheet, number, cells, candidate):
+        return None
+    changed = {name: values[name] for name, _, _ in diffs}
+    return RowPlan(sheet, number, candidate.title, changed, instance, diffs, version)
+
+
+def _copy(instance):
+    copy = type(instance)()
+    copy.__dict__.update({k: v for k, v in instance.__dict__.items() if k != "_state"})
+    copy._state.adding = False
+    copy._state.db = instance._state.db
+    return copy
+
+
+def _show(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _full_clean(plan, sheet, number, cells, candidate, exclude=None) -> bool:
+    try:
+        candidate.full_clean(exclude=exclude)
+    except ValidationError as error:
+        for name, messages in error.message_dict.items():
+            column = "(row)" if name == NON_FIELD_ERRORS else name
+            for message in messages:
+                _error(plan, sheet, number, column, cells.get(name, ""), message)
+        return False
+    return True
+
+
+# --- import: writing ---
+
+
+class WorkbookStale(Exception):
+    """A record changed between the check and the write; nothing was written."""
+
+    def __init__(self, errors: list[RowError]):
+        self.errors = errors
+        super().__init__("; ".join(str(error) for error in errors))
+
+
+def apply_workbook(plan: WorkbookPlan, *, actor) -> None:
+    """Write a clean plan through the services, in one transaction (all or nothing)."""
+    if not plan.ok:
+        raise ValueError("A workbook with errors is never written.")
+    new_commitments: dict[int, Commitment] = {}
+    current = None
+    try:
+        with transaction.atomic():
+            for current in plan.commitments:
+                if current.instance is None:
+                    new_commitments[current.row] = services.commitment_create(
+                        compact=current.compact, **current.values, actor=actor
+                    )
+                else:
+                    services.commitment_update(
+                        commitment=current.instance,
+                        data=current.values,
+                        actor=actor,
+                        expected_version=current.version,
+                    )
+            for current in plan.milestones:
+                if current.instance is None:
+                    commitment = current.commitment or new_commitments[current.commitment_row]
+                    services.milestone_create(commitment=commitment, **current.values, actor=actor)
+                else:
+                    services.milestone_update(
+                        milestone=current.instance,
+                        data=current.values,
+                        actor=actor,
+                        expected_version=current.version,
+                    )
+    except (StaleVersion, ValidationError) as error:
+        reason = (
+            "Changed by someone else while this import ran: import the workbook again."
+            if isinstance(error, StaleVersion)
+            else "; ".join(error.messages)
+        )
+        raise WorkbookStale(
+            [RowError(current.row, "(row)", current.label, reason, current.sheet)]
+        ) from error
