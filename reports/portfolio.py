@@ -99,6 +99,8 @@ def portfolio_row(city: CityFigures) -> PortfolioRow:
 
 
 def _sort_key(column: str, value):
+    if value is None:
+        return None
     if isinstance(value, Ratio):
         return value.fraction
     if column == "health":
