@@ -145,8 +145,9 @@ def write_backup(path: str | Path, using: str = DEFAULT_DB_ALIAS) -> Counter:
     digest = hashlib.sha256()
     temporary, stream = _open_for_writing(path)
     try:
+        outermost = not connection.in_atomic_block
         with stream, transaction.atomic(using=using):
-            if connection.vendor == "postgresql":
+            if connection.vendor == "postgresql" and outermost:
                 with connection.cursor() as cursor:
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             header = {

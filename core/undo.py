@@ -53,6 +53,18 @@ class UndoOutcome:
     def summary(self) -> str:
         return _join(self.restored)
 
+    def not_restored_text(self) -> str:
+        """ "Not everything could be restored. Signatory ... was deleted. ..." or ""."""
+        if not self.not_restored:
+            return ""
+        sentences = [_sentence(item) for item in self.not_restored]
+        return "Not everything could be restored. " + " ".join(sentences)
+
+
+def _sentence(text: str) -> str:
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith(".") else text + "."
+
 
 def _join(items: list[str]) -> str:
     if len(items) <= 1:
@@ -91,6 +103,11 @@ def _missing_parents(instance) -> list[tuple[models.ForeignKey, object]]:
     return missing
 
 
+def _gone(f, value) -> str:
+    """ "commitment “Shared buses”": a related record that no longer exists, by its last name."""
+    return f"{f.verbose_name} “{format_value(f, value).removesuffix(' (deleted)')}”"
+
+
 def _validation_text(error: ValidationError) -> str:
     return " ".join(message for message in error.messages)
 
@@ -104,16 +121,14 @@ def _recreate(tracked: Tracked, row, actor, outcome: UndoOutcome, *, reason: str
     instance._state.adding = True
     label = _plain_label(tracked, instance)
     for f, value in _missing_parents(instance):
-        target = format_value(f, value)
         if not f.null:
             raise UndoRefused(
                 f"{tracked.verbose_name.capitalize()} “{label}” cannot be restored: its "
-                f"{f.verbose_name} {target} no longer exists. Restore that first."
+                f"{_gone(f, value)} was deleted. Restore that first."
             )
         setattr(instance, f.attname, None)
         outcome.not_restored.append(
-            f"the link of {tracked.verbose_name} “{label}” to {f.verbose_name} {target}, "
-            "which no longer exists"
+            f"the link of {tracked.verbose_name} “{label}” to {_gone(f, value)}, which was deleted"
         )
     try:
         instance.full_clean()
@@ -221,7 +236,7 @@ def restore_plan(state: RecordState) -> RestorePlan:
     tracked, row = state.tracked, state.latest
     instance = version_instance(row)
     blockers = [
-        f"its {f.verbose_name} {format_value(f, value)} no longer exists"
+        f"its {_gone(f, value)} was deleted"
         for f, value in _missing_parents(instance)
         if not f.null
     ]
@@ -294,13 +309,11 @@ def record_revert(*, state: RecordState, version, actor) -> UndoOutcome:
                 and value is not None
                 and not f.related_model._default_manager.filter(pk=value).exists()
             ):
-                target = format_value(f, value)
                 if not f.null:
                     raise UndoRefused(
-                        f"This version cannot be restored: its {f.verbose_name} {target} "
-                        "no longer exists."
+                        f"This version cannot be restored: its {_gone(f, value)} was deleted."
                     )
-                outcome.not_restored.append(f"{f.verbose_name} {target}, which no longer exists")
+                outcome.not_restored.append(f"its link to {_gone(f, value)}, which was deleted")
                 value = None
             if getattr(obj, f.attname) != value:
                 setattr(obj, f.attname, value)

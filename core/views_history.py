@@ -149,7 +149,7 @@ def history_restore(request, app_label: str, model: str, pk: int):
             return redirect(back)
         messages.success(request, f"Restored {outcome.summary()}.")
         if outcome.not_restored:
-            messages.warning(request, "Could not restore: " + "; ".join(outcome.not_restored) + ".")
+            messages.warning(request, outcome.not_restored_text())
         return redirect(back)
     plan = None
     refusal = None
@@ -192,7 +192,7 @@ def history_revert(request, app_label: str, model: str, pk: int, history_id: int
             return redirect(back)
         messages.success(request, f"Reverted {outcome.summary()} to an earlier version.")
         if outcome.not_restored:
-            messages.warning(request, "Could not restore: " + "; ".join(outcome.not_restored) + ".")
+            messages.warning(request, outcome.not_restored_text())
         return redirect(back)
     return render(
         request,
