@@ -69,9 +69,11 @@ class Dependents:
 
     def refusal_message(self, obj) -> str:
         """The message of a refused deletion, naming what depends on the record."""
+        single = sum(len(objects) for objects in self.blockers.values()) == 1
         return (
             f"{obj._meta.verbose_name.capitalize()} “{obj}” cannot be deleted: "
-            f"{self.blockers_text} depend on it. Delete or change those first."
+            f"{self.blockers_text} {'depends' if single else 'depend'} on it. "
+            "Delete or change those first."
         )
 
     def confirmation_message(self, obj) -> str:
@@ -122,9 +124,13 @@ def describe_dependents(obj: models.Model) -> Dependents:
         count = queryset.count()
         if count:
             dependents.cascade[model] = dependents.cascade.get(model, 0) + count
-    for (field_, _value), instances in collector.field_updates.items():
+    for (field_, _value), batches in collector.field_updates.items():
         model = field_.model._meta.concrete_model
-        dependents.unlinked[model] = dependents.unlinked.get(model, 0) + len(instances)
+        count = sum(
+            batch.count() if isinstance(batch, models.QuerySet) else len(batch) for batch in batches
+        )
+        if count:
+            dependents.unlinked[model] = dependents.unlinked.get(model, 0) + count
     return dependents
 
 
