@@ -649,6 +649,11 @@ def _spread(rng, start: datetime.date, end: datetime.date, count: int) -> list[d
     return [_between(rng, start, end) for _ in range(count)]
 
 
+def demo_city_keys(data_dir: Path = DEMO_DIR) -> list[tuple[str, str]]:
+    """(name, state) of every demo city, in the order of compacts.csv."""
+    return [(row["city"], row["state"]) for row in _read(data_dir, "compacts.csv")]
+
+
 def demo_counts() -> dict[str, int]:
     return {
         "cities": City.objects.count(),
