@@ -44,7 +44,8 @@ def version_token(record: models.Model) -> str:
     return record.updated_at.isoformat()
 
 
-def _parse(token: str) -> datetime.datetime | None:
+def parse_version(token: str | None) -> datetime.datetime | None:
+    """The instant a version token names, or None for an unreadable token."""
     try:
         return datetime.datetime.fromisoformat(token)
     except (TypeError, ValueError):
@@ -53,8 +54,18 @@ def _parse(token: str) -> datetime.datetime | None:
 
 def is_current(record: models.Model, token: str) -> bool:
     """Whether `token` names the stored version of `record` (an unreadable token never does)."""
-    loaded = _parse(token)
+    loaded = parse_version(token)
     return loaded is not None and loaded.tzinfo is not None and loaded == record.updated_at
+
+
+def loaded_version(record: models.Model, token: str | None):
+    """The history row of the version `token` names (the one an edit form loaded), or None when
+    the token is unreadable or the history does not have it."""
+    loaded_at = parse_version(token)
+    history = getattr(record, "history", None)
+    if loaded_at is None or history is None:
+        return None
+    return history.filter(updated_at=loaded_at).order_by("-history_id").first()
 
 
 def lock_current(record: models.Model, expected_version: str | None) -> models.Model:

@@ -35,7 +35,7 @@ from compacts.forms import (
     SignatoryForm,
 )
 from compacts.services import DeletionRefused
-from core.concurrency import StaleVersion, version_token
+from core.concurrency import StaleVersion, loaded_version, version_token
 from core.deletion import describe_dependents
 from core.form_helpers import add_service_errors
 from schools.choices import LeadershipRole
@@ -132,17 +132,32 @@ def _display(record: models.Model, name: str, form_field) -> str:
 
 def _conflict(form_factory, current: models.Model, stale: StaleVersion, data) -> tuple:
     """Re-bind the user's input with the current version token, and list the stored values of
-    the fields where the user's input differs from what is stored now."""
+    the fields that the other save changed and where the user's input now differs.
+
+    Fields are compared with the history row of the version the form loaded; when that row is
+    missing (or for many-to-many fields, which history does not keep), every field where the
+    input differs from what is stored is listed.
+    """
+    loaded = loaded_version(current, data.get("version"))
     fields = {
         name: f for name, f in form_factory(None, current).fields.items() if name != "version"
     }
+    changed_meanwhile = set()
+    for name in fields:
+        model_field = current._meta.get_field(name)
+        if (
+            loaded is None
+            or model_field.many_to_many
+            or getattr(loaded, model_field.attname) != getattr(current, model_field.attname)
+        ):
+            changed_meanwhile.add(name)
     stored_initial = {
-        name: current.serializable_value(name)
-        if not current._meta.get_field(name).many_to_many
-        else [obj.pk for obj in getattr(current, name).all()]
-        for name in fields
+        name: [obj.pk for obj in getattr(current, name).all()]
+        if current._meta.get_field(name).many_to_many
+        else current.serializable_value(name)
+        for name in changed_meanwhile
     }
-    displays = {name: _display(current, name, fields[name]) for name in fields}
+    displays = {name: _display(current, name, fields[name]) for name in stored_initial}
     data = data.copy()
     data["version"] = version_token(current)
     form = form_factory(data, current)
