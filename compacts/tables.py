@@ -7,37 +7,33 @@ from django.utils.html import format_html
 
 from compacts.models import Activity, Commitment, Milestone
 from core.lists import (
+    MAIN,
     NUMERIC,
+    NUMERIC_WIDE_ONLY,
     WIDE_ONLY,
     DateColumn,
     ExportColumn,
     ListTable,
     StatusColumn,
     compact_url,
+    linked_with_context,
 )
 
 
-def _compact_link(record) -> str:
-    return compact_url(record.compact_id)
-
-
 class CommitmentTable(ListTable):
-    title = tables.Column(
-        "Commitment",
-        linkify=lambda record: compact_url(record.compact_id, f"commitment-{record.pk}"),
-        order_by=("title", "id"),
+    title = tables.Column("Commitment", order_by=("title", "id"), attrs=MAIN)
+    city = tables.Column(
+        "City",
+        accessor="compact__city__name",
+        order_by=("compact__city__name", "compact__signed_on", "compact_id"),
+        attrs=WIDE_ONLY,
     )
-    compact = tables.Column(
-        "Compact", accessor="compact__title", linkify=_compact_link, order_by=("compact__title",)
-    )
-    city = tables.Column("City", accessor="compact__city__name", attrs=WIDE_ONLY)
-    category = tables.Column("Category", order_by=("category", "title"))
-    tier = tables.Column("Tier", accessor="category", orderable=False, attrs=WIDE_ONLY)
+    category = tables.Column("Category", order_by=("category", "title"), attrs=WIDE_ONLY)
     responsible_party = tables.Column("Responsible", attrs=WIDE_ONLY)
     status = StatusColumn("Status")
     target_on = DateColumn("Target", attrs=WIDE_ONLY)
-    achieved_on = DateColumn("Achieved")
-    overdue_milestones = tables.Column("Overdue milestones", attrs=NUMERIC)
+    achieved_on = DateColumn("Achieved", attrs=WIDE_ONLY)
+    overdue_milestones = tables.Column("Overdue", attrs=NUMERIC)
 
     export_columns = (
         ExportColumn("id", "pk"),
@@ -61,11 +57,22 @@ class CommitmentTable(ListTable):
         model = Commitment
         fields = ()
 
-    def render_category(self, value, record):
-        return format_html('<abbr title="{}">{}</abbr>', value, record.category)
+    def render_title(self, value, record):
+        # The compact under the title: a city may have several.
+        return linked_with_context(
+            value,
+            compact_url(record.compact_id, f"commitment-{record.pk}"),
+            record.compact.title,
+            compact_url(record.compact_id),
+        )
 
-    def render_tier(self, record):
-        return record.get_tier_display()
+    def render_category(self, value, record):
+        return format_html(
+            '<abbr title="{}">{}</abbr><div class="cell-context">{}</div>',
+            value,
+            record.category,
+            record.get_tier_display(),
+        )
 
     def render_overdue_milestones(self, value):
         if not value:
@@ -75,30 +82,22 @@ class CommitmentTable(ListTable):
 
 class MilestoneTable(ListTable):
     due_on = DateColumn("Due", order_by=("due_on", "id"))
-    title = tables.Column(
-        "Milestone",
-        linkify=lambda record: compact_url(record.commitment.compact_id, f"milestone-{record.pk}"),
-        order_by=("title", "id"),
-    )
+    title = tables.Column("Milestone", order_by=("title", "id"), attrs=MAIN)
     status = StatusColumn("Status")
-    completed_on = DateColumn("Completed")
-    commitment = tables.Column(
-        "Commitment",
-        accessor="commitment__title",
-        linkify=lambda record: compact_url(
-            record.commitment.compact_id, f"commitment-{record.commitment_id}"
-        ),
-        order_by=("commitment__title",),
-        attrs=WIDE_ONLY,
-    )
+    completed_on = DateColumn("Completed", order_by=("completed_on", "id"))
     compact = tables.Column(
         "Compact",
         accessor="commitment__compact__title",
         linkify=lambda record: compact_url(record.commitment.compact_id),
-        order_by=("commitment__compact__title",),
+        order_by=("commitment__compact__title", "due_on", "id"),
         attrs=WIDE_ONLY,
     )
-    city = tables.Column("City", accessor="commitment__compact__city__name", attrs=WIDE_ONLY)
+    city = tables.Column(
+        "City",
+        accessor="commitment__compact__city__name",
+        order_by=("commitment__compact__city__name", "due_on", "id"),
+        attrs=WIDE_ONLY,
+    )
     evidence_url = tables.Column("Evidence", orderable=False, attrs=WIDE_ONLY)
 
     export_columns = (
@@ -122,6 +121,15 @@ class MilestoneTable(ListTable):
         model = Milestone
         fields = ()
 
+    def render_title(self, value, record):
+        compact_id = record.commitment.compact_id
+        return linked_with_context(
+            value,
+            compact_url(compact_id, f"milestone-{record.pk}"),
+            record.commitment.title,
+            compact_url(compact_id, f"commitment-{record.commitment_id}"),
+        )
+
     def render_status(self, value, record):
         badge = StatusColumn.badge(record.status, value)
         if record.is_overdue_on(self.today):
@@ -134,28 +142,21 @@ class MilestoneTable(ListTable):
 
 class ActivityTable(ListTable):
     occurred_on = DateColumn("Date", order_by=("occurred_on", "id"))
-    title = tables.Column(
-        "Activity",
-        linkify=lambda record: compact_url(record.compact_id, f"activity-{record.pk}"),
-        order_by=("title", "id"),
-    )
+    title = tables.Column("Activity", order_by=("title", "id"), attrs=MAIN)
     kind = tables.Column("Kind", order_by=("kind", "-occurred_on", "-id"))
     compact = tables.Column(
         "Compact",
         accessor="compact__title",
-        linkify=_compact_link,
+        linkify=lambda record: compact_url(record.compact_id),
         order_by=("compact__title", "-occurred_on", "-id"),
         attrs=WIDE_ONLY,
     )
     city = tables.Column("City", accessor="compact__city__name", orderable=False, attrs=WIDE_ONLY)
-    commitment = tables.Column(
-        "Commitment", accessor="commitment__title", orderable=False, attrs=WIDE_ONLY
-    )
     district_attendees = tables.Column(
-        "District attendees", attrs=NUMERIC, order_by=("district_attendees", "id")
+        "District attendees", attrs=NUMERIC_WIDE_ONLY, order_by=("district_attendees", "id")
     )
     charter_attendees = tables.Column(
-        "Charter attendees", attrs=NUMERIC, order_by=("charter_attendees", "id")
+        "Charter attendees", attrs=NUMERIC_WIDE_ONLY, order_by=("charter_attendees", "id")
     )
 
     export_columns = (
@@ -178,3 +179,13 @@ class ActivityTable(ListTable):
         model = Activity
         fields = ()
         empty_text = "No activity matches these filters."
+
+    def render_title(self, value, record):
+        # The commitment it served, if any, under the title.
+        commitment = record.commitment
+        return linked_with_context(
+            value,
+            compact_url(record.compact_id, f"activity-{record.pk}"),
+            commitment.title if commitment else "",
+            compact_url(record.compact_id, f"commitment-{commitment.pk}") if commitment else "",
+        )

@@ -222,14 +222,32 @@ def compact_url(compact_id: int, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
+def linked_with_context(text, url: str, context="", context_url: str = "") -> str:
+    """A record's link and, under it in small muted type, what it belongs to (its compact, its
+    commitment): one column instead of two keeps the tables narrow."""
+    main = format_html('<a href="{}">{}</a>', url, text)
+    if not context:
+        return main
+    if context_url:
+        context = format_html('<a class="link-secondary" href="{}">{}</a>', context_url, context)
+    return format_html('{}<div class="cell-context">{}</div>', main, context)
+
+
 # --- tables --------------------------------------------------------------------------------------
 
-# Columns that phones skip (the CSV and wider screens keep them).
-WIDE_ONLY = {
-    "th": {"class": "d-none d-md-table-cell"},
-    "td": {"class": "d-none d-md-table-cell"},
-}
-NUMERIC = {"th": {"class": "text-end"}, "td": {"class": "text-end"}}
+
+def cell_classes(*classes: str) -> dict:
+    """Column attrs giving its header and cells the same CSS classes."""
+    return {"th": {"class": " ".join(classes)}, "td": {"class": " ".join(classes)}}
+
+
+# Columns that phones skip (wider screens and the CSV keep them), numbers set right.
+_WIDE = "d-none d-md-table-cell"
+WIDE_ONLY = cell_classes(_WIDE)
+NUMERIC = cell_classes("text-end")
+# The column naming the record: kept readable however many columns follow.
+MAIN = cell_classes("cell-main")
+NUMERIC_WIDE_ONLY = cell_classes("text-end", _WIDE)
 
 
 class DateColumn(tables.DateColumn):
@@ -237,6 +255,9 @@ class DateColumn(tables.DateColumn):
 
     def __init__(self, verbose_name=None, **kwargs):
         kwargs.setdefault("format", "j M Y")
+        attrs = kwargs.pop("attrs", None) or {}
+        cell = attrs.get("td", {}).get("class", "")
+        kwargs["attrs"] = {**attrs, "td": {"class": f"{cell} text-nowrap".strip()}}
         super().__init__(verbose_name=verbose_name, **kwargs)
 
 

@@ -10,7 +10,9 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from core.lists import (
+    MAIN,
     NUMERIC,
+    NUMERIC_WIDE_ONLY,
     WIDE_ONLY,
     DateColumn,
     ExportColumn,
@@ -32,7 +34,9 @@ def grade_span(school) -> str:
 
 
 class LeadershipTermTable(ListTable):
-    person = tables.Column("Leader", accessor="person__full_name", order_by=("person__full_name",))
+    person = tables.Column(
+        "Leader", accessor="person__full_name", order_by=("person__full_name",), attrs=MAIN
+    )
     role = tables.Column("Role")
     organization = tables.Column(
         "Organization", accessor="organization__name", order_by=("organization__name",)
@@ -101,7 +105,7 @@ class LeadershipTermTable(ListTable):
 
 
 class SchoolTable(ListTable):
-    name = tables.Column("School")
+    name = tables.Column("School", attrs=MAIN)
     city = tables.Column("City", accessor="city__name", order_by=("city__name", "name"))
     network = tables.Column(
         "Network",
@@ -113,9 +117,9 @@ class SchoolTable(ListTable):
     district = tables.Column("District", accessor="district__name", attrs=WIDE_ONLY)
     grades = tables.Column("Grades", accessor="grade_low", orderable=False)
     nces_school_id = tables.Column("NCES ID", attrs=WIDE_ONLY)
-    enrollment = tables.Column("Enrollment", attrs={**NUMERIC, **WIDE_ONLY})
-    is_open = tables.BooleanColumn("Open", yesno="Open,Closed")
-    participating = tables.BooleanColumn("Taking part", yesno="Yes,No")
+    enrollment = tables.Column("Enrollment", attrs=NUMERIC_WIDE_ONLY)
+    is_open = tables.BooleanColumn(verbose_name="Open", yesno="Open,Closed")
+    participating = tables.BooleanColumn(verbose_name="Taking part", yesno="Yes,No")
 
     export_columns = (
         ExportColumn("id", "pk"),
@@ -146,7 +150,9 @@ class SchoolTable(ListTable):
 
 
 class NetworkTable(ListTable):
-    name = tables.Column("Network", linkify=lambda record: schools_of_network_url(record.slug))
+    name = tables.Column(
+        "Network", linkify=lambda record: schools_of_network_url(record.slug), attrs=MAIN
+    )
     operator_type = tables.Column("Operator type")
     headquarters_state = tables.Column("HQ state", attrs=WIDE_ONLY)
     city = tables.Column("City", accessor="city__name", attrs=WIDE_ONLY)
