@@ -34,9 +34,7 @@ class LeadershipChangeForm(BootstrapFormMixin, forms.Form):
         help_text="An existing person of that name is reused; otherwise a new one is recorded.",
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
-    successor_title = forms.CharField(
-        label="Successor's title", max_length=200, required=False, help_text="Optional."
-    )
+    successor_title = forms.CharField(label="Successor's title", max_length=200, required=False)
     successor_first_day = forms.DateField(label="Successor's first day", widget=date_input())
 
     def __init__(self, *args, user, **kwargs):

@@ -13,9 +13,11 @@ from functools import partial
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.db.models import F, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import capfirst
@@ -629,9 +631,10 @@ def grant_delete(request, pk: int):
 # --- leadership change ---
 
 
-def _prefilled_seat(request, form) -> tuple[dict, LeadershipTerm | None]:
+def _prefilled_seat(request, form) -> tuple[dict, dict]:
     """Initial organization and role from ?organization=<id>&role=<role> (ignored unless the
-    organization is one the user may edit), and who holds that seat now."""
+    organization is one the user may edit), and the seat's state: who holds it now, or that
+    nobody is recorded in post."""
     organization_id, role = request.GET.get("organization", ""), request.GET.get("role", "")
     initial: dict = {}
     organization = None
@@ -641,14 +644,18 @@ def _prefilled_seat(request, form) -> tuple[dict, LeadershipTerm | None]:
             initial["organization"] = organization
     if role in LeadershipRole.values:
         initial["role"] = role
-    holder = None
+    seat: dict = {}
     if organization is not None and "role" in initial:
         holder = (
-            LeadershipTerm.objects.filter(organization=organization, role=role, ended_on=None)
+            LeadershipTerm.objects.filter(organization=organization, role=role)
+            .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=timezone.localdate()))
             .select_related("person")
+            .order_by(F("ended_on").desc(nulls_first=True), "-started_on")
             .first()
         )
-    return initial, holder
+        seat = {"holder": holder, "vacant_seat": None if holder else organization}
+        seat["vacant_role"] = LeadershipRole(role).label.lower()
+    return initial, seat
 
 
 def _change_message(change) -> str:
@@ -672,7 +679,7 @@ def leadership_change(request):
         raise PermissionDenied("You do not edit any city.")
     if request.method == "POST":
         form = LeadershipChangeForm(request.POST, user=request.user)
-        holder = None
+        seat = {}
         if form.is_valid():
             require_editor(request.user, form.cleaned_data["organization"].city_id)
             try:
@@ -687,13 +694,13 @@ def leadership_change(request):
                 )
     else:
         form = LeadershipChangeForm(user=request.user)
-        form.initial, holder = _prefilled_seat(request, form)
+        form.initial, seat = _prefilled_seat(request, form)
     return _render_form(
         request,
         form=form,
         title="Record a leadership change",
         submit="Record the change",
-        holder=holder,
+        **seat,
         intro="One leader leaves a seat and a successor takes it. Both are recorded together, or "
         "neither.",
     )

@@ -819,6 +819,19 @@ def test_the_leadership_change_ignores_a_prefilled_organization_the_user_cannot_
     assert elsewhere.name not in text(response)
 
 
+def test_the_leadership_change_says_when_the_prefilled_seat_is_vacant(editor_client, compact):
+    term = SignatoryFactory(compact=compact).leadership_term
+    term.ended_on, term.end_reason = datetime.date(2018, 10, 1), EndReason.STEPPED_DOWN
+    term.save()
+    response = editor_client.get(
+        f"{reverse('compacts:leadership_change')}?organization={term.organization_id}"
+        f"&role={term.role}"
+    )
+    assert f"Nobody is recorded in post as superintendent of {term.organization.name}" in text(
+        response
+    )
+
+
 # --- safe next ---
 
 
