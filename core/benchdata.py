@@ -742,6 +742,9 @@ class _Generator:
                     ended = max(signed, ended)
                 else:
                     status = _weighted(rng, COMPACT_LAST_STATUS)
+                    if city is self.city_list[0]:
+                        # At least one live compact at any scale: the benchmark needs one.
+                        status = CompactStatus.ACTIVE
                     ended = None
                     if status in (CompactStatus.LAPSED, CompactStatus.TERMINATED):
                         ended = max(
@@ -1174,4 +1177,92 @@ def generate(
     password_hash = make_password(password)
     generator = _Generator(scale=scale, seed=seed, anchor=anchor, password_hash=password_hash)
     with transaction.atomic(), _explicit_updated_at():
-        return generator.run()
+        result = generator.run()
+        # Bulk inserts send no signals: drop every cached figure once the data is committed.
+        transaction.on_commit(_invalidate_cached_figures)
+    return result
+
+
+def _invalidate_cached_figures() -> None:
+    from reports.cache import invalidate_all  # reports depends on core, not the reverse
+
+    invalidate_all()
+
+
+@dataclass(frozen=True)
+class BenchPage:
+    """A page the benchmark measures: who requests it, and the query budget of its kind."""
+
+    key: str
+    label: str
+    path: str
+    user: str | None  # "viewer" (BENCH_VIEWER), "admin" (BENCH_ADMIN) or None: no session
+    kind: str  # denominator, dashboard, detail or list
+    cached: bool  # reads the dashboard cache, so it is measured cached and uncached
+
+    @property
+    def max_queries(self) -> int | None:
+        """Issue 8: at most 8 queries on dashboards (the compact page counts as one), 6 on lists."""
+        return {"dashboard": 8, "detail": 8, "list": 6}.get(self.kind)
+
+
+def bench_targets() -> dict:
+    """The records the benchmark reads: the median city (by activities of its live compacts,
+    among the cities with a live compact) and its busiest live compact."""
+    from django.db.models import Count, Q
+
+    from compacts.choices import LIVE_COMPACT_STATUSES
+
+    live = Q(compacts__status__in=LIVE_COMPACT_STATUSES)
+    cities = list(
+        City.objects.filter(live)
+        .annotate(n=Count("compacts__activities", filter=live))
+        .order_by("n", "slug")
+        .values_list("slug", "id", "n")
+    )
+    if not cities:
+        raise LookupError("No city has a live compact: generate the bench data first.")
+    slug, city_id, activities = cities[len(cities) // 2]
+    compact = (
+        Compact.objects.filter(city_id=city_id, status__in=LIVE_COMPACT_STATUSES)
+        .annotate(n=Count("activities"))
+        .order_by("-n", "id")
+        .first()
+    )
+    return {
+        "median_city": slug,
+        "median_city_id": city_id,
+        "median_city_activities": activities,
+        "cities_with_live_compact": len(cities),
+        "compact_id": compact.pk,
+    }
+
+
+def bench_pages(targets: dict) -> list[BenchPage]:
+    """The pages of issue 8, /healthz first (the denominator of every ratio)."""
+    slug, compact = targets["median_city"], targets["compact_id"]
+    commitments = "/commitments/?status=in_progress"
+    return [
+        BenchPage("healthz", "/healthz", "/healthz", None, "denominator", True),
+        BenchPage("cities", "/cities/", "/cities/", "viewer", "dashboard", True),
+        BenchPage("city", "city dashboard", f"/cities/{slug}/", "viewer", "dashboard", True),
+        BenchPage("compact", "compact page", f"/compacts/{compact}/", "viewer", "detail", True),
+        BenchPage("commitments", commitments, commitments, "viewer", "list", False),
+        BenchPage(
+            "activities",
+            "/activities/ of one city",
+            f"/activities/?city={slug}",
+            "viewer",
+            "list",
+            False,
+        ),
+        BenchPage("reports", "/reports/", "/reports/", "viewer", "dashboard", True),
+        BenchPage(
+            "admin",
+            "admin activity changelist",
+            "/admin/compacts/activity/",
+            "admin",
+            "list",
+            False,
+        ),
+    ]
