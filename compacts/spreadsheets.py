@@ -86,17 +86,10 @@ MILESTONE_COLUMNS = (
     Column("version", INFO, 30),
 )
 SHEET_COLUMNS = {COMMITMENTS: COMMITMENT_COLUMNS, MILESTONES: MILESTONE_COLUMNS}
-# The model fields a row may change (what a record belongs to is fixed at creation).
-COMMITMENT_FIELDS = (
-    "category",
-    "title",
-    "description",
-    "responsible_party",
-    "target_on",
-    "status",
-    "achieved_on",
-)
-MILESTONE_FIELDS = ("title", "due_on", "status", "completed_on", "evidence_url", "notes")
+# The fields a row may change: the services' own list (what a record belongs to is fixed at
+# creation); opt-in participants are not in the spreadsheet.
+COMMITMENT_FIELDS = tuple(name for name in services.COMMITMENT_FIELDS if name != "participants")
+MILESTONE_FIELDS = services.MILESTONE_FIELDS
 DEFAULTS = {
     COMMITMENTS: {
         "responsible_party": ResponsibleParty.SHARED,
@@ -433,50 +426,50 @@ def _read_sheets(data: bytes) -> dict[str, list[tuple[int, dict]]]:
 
 def plan_workbook(data: bytes, *, compacts: QuerySet[Compact]) -> WorkbookPlan:
     """Check a workbook against the records of `compacts` (the user's editable scope, or one
-    compact); raises WorkbookError for a file that is not such a workbook."""
+    compact); raises WorkbookError for a file that is not such a workbook.
+
+    Reads the database a fixed number of times for the lookups (the compacts, the stored
+    commitments and milestones named by ID), plus full_clean()'s checks of each changed row.
+    """
     sheets = _read_sheets(data)
     plan = WorkbookPlan()
     allowed = {compact.pk: compact for compact in compacts.select_related("city")}
-    commitment_rows = sheets.get(COMMITMENTS, [])
-    milestone_rows = sheets.get(MILESTONES, [])
-    commitment_ids = {_safe_id(cells.get("id")) for _, cells in commitment_rows}
-    commitment_ids |= {_safe_id(cells.get("commitment_id")) for _, cells in milestone_rows}
-    commitment_ids.discard(None)
+    commitment_rows = [
+        _Row(plan, COMMITMENTS, n, cells) for n, cells in sheets.get(COMMITMENTS, [])
+    ]
+    milestone_rows = [_Row(plan, MILESTONES, n, cells) for n, cells in sheets.get(MILESTONES, [])]
+    commitment_ids = {row.safe_id("id") for row in commitment_rows}
+    commitment_ids |= {row.safe_id("commitment_id") for row in milestone_rows}
     stored_commitments = {
         c.pk: c
-        for c in Commitment.objects.filter(pk__in=commitment_ids, compact_id__in=list(allowed))
+        for c in Commitment.objects.filter(
+            pk__in=commitment_ids - {None}, compact_id__in=list(allowed)
+        )
     }
-    milestone_ids = {_safe_id(cells.get("id")) for _, cells in milestone_rows} - {None}
     stored_milestones = {
         m.pk: m
         for m in Milestone.objects.filter(
-            pk__in=milestone_ids, commitment__compact_id__in=list(allowed)
-        ).select_related("commitment")
-    }
-    titles: dict[str, list[tuple[int, Commitment | None]]] = {}
-    seen_commitments: dict[int, int] = {}
-    seen_milestones: dict[int, int] = {}
-    for number, cells in commitment_rows:
-        row_plan = _plan_commitment(
-            plan, number, cells, allowed, stored_commitments, seen_commitments
+            pk__in={row.safe_id("id") for row in milestone_rows} - {None},
+            commitment__compact_id__in=list(allowed),
         )
-        key = _text(cells.get("title")).casefold()
+    }
+    # Milestones may name their commitment by title: every title of the Commitments sheet.
+    titles: dict[str, list[tuple[int, Commitment | None]]] = {}
+    seen: dict[int, int] = {}
+    for row in commitment_rows:
+        row_plan = _plan_commitment(row, allowed, stored_commitments, seen)
+        key = _text(row.cells.get("title")).casefold()
         if key:
-            stored = stored_commitments.get(_safe_id(cells.get("id")))
-            titles.setdefault(key, []).append((number, stored if stored else None))
+            titles.setdefault(key, []).append(
+                (row.number, stored_commitments.get(row.safe_id("id")))
+            )
         if row_plan is not None:
             plan.commitments.append(row_plan)
     new_rows = {row.row for row in plan.commitments if row.instance is None}
-    for number, cells in milestone_rows:
+    seen = {}
+    for row in milestone_rows:
         row_plan = _plan_milestone(
-            plan,
-            number,
-            cells,
-            stored_commitments,
-            stored_milestones,
-            titles,
-            new_rows,
-            seen_milestones,
+            row, stored_commitments, stored_milestones, titles, new_rows, seen
         )
         if row_plan is not None:
             plan.milestones.append(row_plan)
@@ -484,25 +477,46 @@ def plan_workbook(data: bytes, *, compacts: QuerySet[Compact]) -> WorkbookPlan:
     return plan
 
 
-def _safe_id(value) -> int | None:
-    try:
-        return _id(value)
-    except BadCell:
-        return None
+# What a row of each sheet is, and what it belongs to.
+NOUNS = {COMMITMENTS: ("commitment", "compact"), MILESTONES: ("milestone", "commitment")}
 
 
-def _error(plan: WorkbookPlan, sheet: str, row: int, column: str, value, reason: str) -> None:
-    plan.errors.append(RowError(row, column, _text(value), reason, sheet))
+@dataclass
+class _Row:
+    """One data row of a sheet, and where its problems are reported."""
+
+    plan: WorkbookPlan
+    sheet: str
+    number: int
+    cells: dict
+
+    def error(self, column: str, reason: str) -> None:
+        value = _text(self.cells.get(column))
+        self.plan.errors.append(RowError(self.number, column, value, reason, self.sheet))
+
+    def safe_id(self, column: str) -> int | None:
+        try:
+            return _id(self.cells.get(column))
+        except BadCell:
+            return None
+
+    def read_id(self, column: str) -> int | None | bool:
+        """The ID in `column` (None when empty), or False when the cell is not an ID."""
+        try:
+            return _id(self.cells.get(column))
+        except BadCell as error:
+            self.error(column, str(error))
+            return False
 
 
-def _read_values(plan, sheet: str, number: int, cells: dict) -> dict | None:
+def _read_values(row: _Row) -> dict | None:
     """The row's editable values, by column present in the sheet; None when a cell is bad."""
     values = {}
     ok = True
-    for column in SHEET_COLUMNS[sheet]:
-        if column.kind in (ID, INFO) or column.name not in cells:
+    for column in SHEET_COLUMNS[row.sheet]:
+        if column.kind in (ID, INFO) or column.name not in row.cells:
             continue
-        raw = cells[column.name]
+        raw = row.cells[column.name]
         try:
             if column.kind == TEXT:
                 value = _text(raw)
@@ -513,145 +527,101 @@ def _read_values(plan, sheet: str, number: int, cells: dict) -> dict | None:
             else:
                 value = _choice(raw, column.choices)
         except BadCell as error:
-            _error(plan, sheet, number, column.name, raw, str(error))
+            row.error(column.name, str(error))
             ok = False
             continue
         values[column.name] = value
     return values if ok else None
 
 
-def _check_duplicate(plan, sheet, number, cells, seen: dict[int, int]) -> int | None | bool:
-    """The row's ID (None for a new row), or False when the ID cell is bad or repeated."""
-    try:
-        record_id = _id(cells.get("id"))
-    except BadCell as error:
-        _error(plan, sheet, number, "id", cells.get("id"), str(error))
-        return False
-    if record_id is not None:
-        if record_id in seen:
-            _error(
-                plan,
-                sheet,
-                number,
-                "id",
-                cells.get("id"),
-                f"The same ID is on row {seen[record_id]}.",
-            )
-            return False
-        seen[record_id] = number
-    return record_id
+def _begin(row: _Row, seen: dict[int, int]):
+    """(record ID or None, values, parent ID or None), or None when the row is already bad."""
+    parent = NOUNS[row.sheet][1]
+    record_id = row.read_id("id")
+    if record_id and record_id in seen:
+        row.error("id", f"The same ID is on row {seen[record_id]}.")
+        record_id = False
+    elif record_id:
+        seen[record_id] = row.number
+    values = _read_values(row)
+    parent_id = row.read_id(f"{parent}_id")
+    if record_id is False or values is None or parent_id is False:
+        return None
+    return record_id, values, parent_id
 
 
-def _plan_commitment(plan, number, cells, allowed, stored, seen) -> RowPlan | None:
-    record_id = _check_duplicate(plan, COMMITMENTS, number, cells, seen)
-    values = _read_values(plan, COMMITMENTS, number, cells)
-    if record_id is False or values is None:
+def _plan_existing(row: _Row, stored: dict, ids: tuple, values: dict, fields) -> RowPlan | None:
+    record_id, parent_id = ids
+    noun, parent = NOUNS[row.sheet]
+    instance = stored.get(record_id)
+    if instance is None:
+        row.error("id", f"No {noun} with this ID in the compacts you may edit here.")
         return None
-    try:
-        compact_id = _id(cells.get("compact_id"))
-    except BadCell as error:
-        _error(plan, COMMITMENTS, number, "compact_id", cells.get("compact_id"), str(error))
+    if parent_id is not None and parent_id != getattr(instance, f"{parent}_id"):
+        row.error(
+            f"{parent}_id",
+            f"A {noun} cannot move to another {parent}: add it there as a new row.",
+        )
         return None
+    return _plan_update(row, instance, values, fields)
+
+
+def _new_values(row: _Row, values: dict) -> dict:
+    return {**DEFAULTS[row.sheet], **{k: v for k, v in values.items() if v is not None}}
+
+
+def _plan_commitment(row: _Row, allowed, stored, seen) -> RowPlan | None:
+    begun = _begin(row, seen)
+    if begun is None:
+        return None
+    record_id, values, compact_id = begun
     if record_id is not None:
-        instance = stored.get(record_id)
-        if instance is None:
-            _error(
-                plan,
-                COMMITMENTS,
-                number,
-                "id",
-                cells.get("id"),
-                "No commitment with this ID in the compacts you may edit here.",
-            )
-            return None
-        if compact_id is not None and compact_id != instance.compact_id:
-            _error(
-                plan,
-                COMMITMENTS,
-                number,
-                "compact_id",
-                cells.get("compact_id"),
-                "A commitment cannot move to another compact: add it there as a new row.",
-            )
-            return None
-        return _plan_update(plan, COMMITMENTS, number, cells, instance, values, COMMITMENT_FIELDS)
+        return _plan_existing(row, stored, (record_id, compact_id), values, COMMITMENT_FIELDS)
     if compact_id is None and len(allowed) == 1:
         compact_id = next(iter(allowed))
     if compact_id not in allowed:
-        reason = (
+        row.error(
+            "compact_id",
             "Give the compact_id of the compact this new commitment belongs to."
             if compact_id is None
-            else "Not a compact you may edit here."
+            else "Not a compact you may edit here.",
         )
-        _error(plan, COMMITMENTS, number, "compact_id", cells.get("compact_id"), reason)
         return None
-    compact = allowed[compact_id]
-    values = {**DEFAULTS[COMMITMENTS], **{k: v for k, v in values.items() if v is not None}}
-    candidate = Commitment(compact=compact, **values)
-    if not _full_clean(plan, COMMITMENTS, number, cells, candidate):
+    values = _new_values(row, values)
+    candidate = Commitment(compact=allowed[compact_id], **values)
+    if not _full_clean(row, candidate):
         return None
-    return RowPlan(COMMITMENTS, number, values.get("title", ""), values, compact=compact)
+    return RowPlan(
+        COMMITMENTS, row.number, values.get("title", ""), values, compact=candidate.compact
+    )
 
 
-def _plan_milestone(
-    plan, number, cells, commitments, stored, titles, new_rows, seen
-) -> RowPlan | None:
-    record_id = _check_duplicate(plan, MILESTONES, number, cells, seen)
-    values = _read_values(plan, MILESTONES, number, cells)
-    if record_id is False or values is None:
+def _plan_milestone(row: _Row, commitments, stored, titles, new_rows, seen) -> RowPlan | None:
+    begun = _begin(row, seen)
+    if begun is None:
         return None
-    try:
-        commitment_id = _id(cells.get("commitment_id"))
-    except BadCell as error:
-        _error(plan, MILESTONES, number, "commitment_id", cells.get("commitment_id"), str(error))
-        return None
+    record_id, values, commitment_id = begun
     if record_id is not None:
-        instance = stored.get(record_id)
-        if instance is None:
-            _error(
-                plan,
-                MILESTONES,
-                number,
-                "id",
-                cells.get("id"),
-                "No milestone with this ID in the compacts you may edit here.",
-            )
-            return None
-        if commitment_id is not None and commitment_id != instance.commitment_id:
-            _error(
-                plan,
-                MILESTONES,
-                number,
-                "commitment_id",
-                cells.get("commitment_id"),
-                "A milestone cannot move to another commitment: add it there as a new row.",
-            )
-            return None
-        return _plan_update(plan, MILESTONES, number, cells, instance, values, MILESTONE_FIELDS)
-    values = {**DEFAULTS[MILESTONES], **{k: v for k, v in values.items() if v is not None}}
-    row_plan = RowPlan(MILESTONES, number, values.get("title", ""), values)
+        return _plan_existing(row, stored, (record_id, commitment_id), values, MILESTONE_FIELDS)
+    values = _new_values(row, values)
+    row_plan = RowPlan(MILESTONES, row.number, values.get("title", ""), values)
     if commitment_id is not None:
         row_plan.commitment = commitments.get(commitment_id)
         if row_plan.commitment is None:
-            _error(
-                plan,
-                MILESTONES,
-                number,
-                "commitment_id",
-                cells.get("commitment_id"),
-                "No commitment with this ID in the compacts you may edit here.",
+            row.error(
+                "commitment_id", "No commitment with this ID in the compacts you may edit here."
             )
             return None
     else:
-        matches = titles.get(_text(cells.get("commitment")).casefold(), [])
+        matches = titles.get(_text(row.cells.get("commitment")).casefold(), [])
         if len(matches) != 1:
-            reason = (
+            row.error(
+                "commitment",
                 "Several commitments have this title: give the commitment_id."
                 if matches
                 else "Give the commitment_id, or the exact title of a commitment of the "
-                "Commitments sheet."
+                "Commitments sheet.",
             )
-            _error(plan, MILESTONES, number, "commitment", cells.get("commitment"), reason)
             return None
         commitment_row, existing = matches[0]
         if existing is not None:
@@ -661,18 +631,19 @@ def _plan_milestone(
         else:
             return None  # that commitment row is itself invalid and already reported
     candidate = Milestone(commitment=row_plan.commitment, **values)
+    # A milestone of a commitment created by the same workbook has no commitment_id yet.
     exclude = ["commitment"] if row_plan.commitment is None else []
-    if not _full_clean(plan, MILESTONES, number, cells, candidate, exclude):
+    if not _full_clean(row, candidate, exclude):
         return None
     return row_plan
 
 
-def _plan_update(plan, sheet, number, cells, instance, values, fields) -> RowPlan | None:
+def _plan_update(row: _Row, instance, values: dict, fields) -> RowPlan | None:
     """An update when the row differs from the stored record; unchanged rows cost nothing."""
     values = {
         name: value
         for name, value in values.items()
-        if name in fields and not (value is None and name in DEFAULTS[sheet])
+        if name in fields and not (value is None and name in DEFAULTS[row.sheet])
     }
     diffs = [
         (name, _show(getattr(instance, name)), _show(value))
@@ -680,21 +651,17 @@ def _plan_update(plan, sheet, number, cells, instance, values, fields) -> RowPla
         if getattr(instance, name) != value
     ]
     if not diffs:
-        plan.unchanged[sheet] += 1
+        row.plan.unchanged[row.sheet] += 1
         return None
-    version = _text(cells.get("version")) or None
+    version = _text(row.cells.get("version")) or None
     if version is not None and not is_current(instance, version):
         stale = StaleVersion.for_record(instance)
         who = f" by {stale.changed_by}" if stale.changed_by else ""
         when = (
             f" on {timezone.localtime(stale.changed_at):%Y-%m-%d %H:%M}" if stale.changed_at else ""
         )
-        _error(
-            plan,
-            sheet,
-            number,
+        row.error(
             "version",
-            version,
             f"Changed{who}{when} since this spreadsheet was exported: export it again and redo "
             "this row.",
         )
@@ -702,13 +669,14 @@ def _plan_update(plan, sheet, number, cells, instance, values, fields) -> RowPla
     candidate = _copy(instance)
     for name, value in values.items():
         setattr(candidate, name, value)
-    if not _full_clean(plan, sheet, number, cells, candidate):
+    if not _full_clean(row, candidate):
         return None
     changed = {name: values[name] for name, _, _ in diffs}
-    return RowPlan(sheet, number, candidate.title, changed, instance, diffs, version)
+    return RowPlan(row.sheet, row.number, candidate.title, changed, instance, diffs, version)
 
 
 def _copy(instance):
+    """A detached copy to validate the edited values on, leaving the stored record as read."""
     copy = type(instance)()
     copy.__dict__.update({k: v for k, v in instance.__dict__.items() if k != "_state"})
     copy._state.adding = False
@@ -724,14 +692,13 @@ def _show(value) -> str:
     return str(value)
 
 
-def _full_clean(plan, sheet, number, cells, candidate, exclude=None) -> bool:
+def _full_clean(row: _Row, candidate, exclude=None) -> bool:
     try:
         candidate.full_clean(exclude=exclude)
     except ValidationError as error:
         for name, messages in error.message_dict.items():
-            column = "(row)" if name == NON_FIELD_ERRORS else name
             for message in messages:
-                _error(plan, sheet, number, column, cells.get(name, ""), message)
+                row.error("(row)" if name == NON_FIELD_ERRORS else name, message)
         return False
     return True
 
