@@ -5,27 +5,22 @@ last tests point the same checking at throwaway views (tests/matrix/unguarded_ur
 that it catches a view whose permission check was removed.
 """
 
-import importlib
-import pkgutil
+from dataclasses import dataclass
 
 import pytest
+from django.db import transaction
 from django.test import Client, override_settings
 
-import tests.matrix
 from tests.accounts.factories import UserFactory
 from tests.matrix import CITY_CHANGE, EXPECTED, SIGNED_IN, Route
-from tests.matrix.harness import check_route, sign_in, uncovered_patterns, url_pattern_names
-from tests.matrix.world import build_world
-
-
-def all_routes() -> list[Route]:
-    routes = []
-    for module_info in pkgutil.iter_modules(tests.matrix.__path__):
-        if module_info.name.startswith("routes_"):
-            module = importlib.import_module(f"tests.matrix.{module_info.name}")
-            routes.extend(module.ROUTES)
-    return routes
-
+from tests.matrix.harness import (
+    all_routes,
+    check_route,
+    sign_in,
+    uncovered_patterns,
+    url_pattern_names,
+)
+from tests.matrix.world import World, build_cities, build_personas, build_world
 
 ROUTES = all_routes()
 
@@ -50,16 +45,36 @@ def test_no_route_is_listed_twice():
     assert sorted({key for key in keys if keys.count(key) > 1}) == []
 
 
-@pytest.fixture
-def world(city_x, city_y):
-    return build_world(city_x, city_y)
+@dataclass
+class Matrix:
+    world: World
+    users: dict
+    sessions: dict
+
+
+@pytest.fixture(scope="module")
+def matrix(django_db_setup, django_db_blocker):
+    """One sample world and one set of signed-in personas for the whole module.
+
+    Built once inside a transaction that is rolled back when the module is done; every test
+    still runs in its own savepoint (pytest-django's `db`), and the harness rolls back each
+    POST, so no test sees another's writes.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        city_x, city_y = build_cities()
+        users = build_personas(city_x, city_y)
+        yield Matrix(world=build_world(city_x, city_y), users=users, sessions=sign_in(users))
+        transaction.set_rollback(True)
 
 
 @pytest.fixture
-def sessions(viewer, outsider, editor, superuser):
-    return sign_in(
-        {"viewer": viewer, "outsider": outsider, "editor": editor, "superuser": superuser}
-    )
+def world(matrix, db):
+    return matrix.world
+
+
+@pytest.fixture
+def sessions(matrix, db):
+    return matrix.sessions
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=lambda route: f"{route.name}{route.query}")
@@ -79,12 +94,9 @@ def test_route_answers_each_persona_as_designed(route, world, sessions):
         ("superuser", 200),
     ],
 )
-def test_admin_is_for_superusers_only(persona, expected, viewer, outsider, editor, superuser):
+def test_admin_is_for_superusers_only(persona, expected, matrix, db):
     users = {
-        "viewer": viewer,
-        "outsider": outsider,
-        "editor": editor,
-        "superuser": superuser,
+        **matrix.users,
         # Flagged staff by mistake, without being a superuser: still no way in.
         "staff_member": UserFactory(username="staff", is_staff=True),
     }

@@ -3,11 +3,15 @@ views and shown to catch a missing permission check (tests/test_permission_matri
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+
 from django.conf import settings
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+import tests.matrix
 from tests.matrix import EXPECTED, EXPECTED_POST, PERSONAS, SCOPED_LISTS, Route
 from tests.matrix.world import World
 
@@ -17,6 +21,16 @@ SKIPPED_NAMESPACES = {"admin"}
 
 # For each signed-in persona, the city whose name must never appear on a scoped list page.
 FOREIGN_CITY = {"viewer": "y", "editor": "y", "outsider": "x"}
+
+
+def all_routes() -> list[Route]:
+    """The ROUTES of every tests/matrix/routes_<app>.py."""
+    routes = []
+    for module_info in pkgutil.iter_modules(tests.matrix.__path__):
+        if module_info.name.startswith("routes_"):
+            module = importlib.import_module(f"tests.matrix.{module_info.name}")
+            routes.extend(module.ROUTES)
+    return routes
 
 
 def url_pattern_names(resolver=None, namespace: str = "") -> list[str]:

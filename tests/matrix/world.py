@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from accounts.choices import Role
+from tests.accounts.factories import MembershipFactory, UserFactory
 from tests.compacts.factories import (
     ActivityFactory,
     CommitmentFactory,
@@ -17,7 +19,7 @@ from tests.compacts.factories import (
     ParticipantFactory,
     SignatoryFactory,
 )
-from tests.schools.factories import CharterNetworkFactory, CharterSchoolFactory
+from tests.schools.factories import CharterNetworkFactory, CharterSchoolFactory, CityFactory
 
 
 @dataclass
@@ -80,3 +82,25 @@ def build_world(city_x, city_y) -> World:
         y=build_city_records(city_y, network),
         network=network,
     )
+
+
+def build_cities():
+    """City X and city Y, as the personas of tests/conftest.py know them."""
+    return CityFactory(name="Xville", state="TX"), CityFactory(name="Yton", state="CA")
+
+
+def build_personas(city_x, city_y) -> dict[str, object]:
+    """The signed-in personas of tests/conftest.py, for tests that cannot use its fixtures
+    (fixtures wider than one test). Passwords are unusable: these users are signed in directly."""
+
+    def member(username, city, role):
+        user = UserFactory(username=username, password=None)
+        MembershipFactory(user=user, city=city, role=role)
+        return user
+
+    return {
+        "viewer": member("viewer", city_x, Role.VIEWER),
+        "outsider": member("outsider", city_y, Role.EDITOR),
+        "editor": member("editor", city_x, Role.EDITOR),
+        "superuser": UserFactory(username="admin", password=None, is_superuser=True, is_staff=True),
+    }
