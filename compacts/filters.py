@@ -91,6 +91,19 @@ class CommitmentFilterSet(CompactRecordFilterSet):
     achieved_before = date_filter("achieved_on", "lte", "Achieved on or before")
 
     search_fields = ("title", "description", "compact__title")
+    field_order = (
+        "city",
+        "compact",
+        "category",
+        "tier",
+        "status",
+        "responsible_party",
+        "overdue",
+        "stale",
+        "achieved_after",
+        "achieved_before",
+        "live",
+    )
 
     class Meta(ListFilterSet.Meta):
         model = Commitment
@@ -124,6 +137,19 @@ class MilestoneFilterSet(CompactRecordFilterSet):
     on_time = TrueFalseFilter(label="Done on time", method="filter_on_time")
 
     search_fields = ("title", "notes", "commitment__title")
+    field_order = (
+        "city",
+        "compact",
+        "commitment",
+        "status",
+        "overdue",
+        "on_time",
+        "due_after",
+        "due_before",
+        "completed_after",
+        "completed_before",
+        "live",
+    )
 
     class Meta(ListFilterSet.Meta):
         model = Milestone
@@ -156,6 +182,15 @@ class ActivityFilterSet(CompactRecordFilterSet):
     occurred_before = date_filter("occurred_on", "lte", "On or before")
 
     search_fields = ("title", "notes")
+    field_order = (
+        "city",
+        "compact",
+        "commitment",
+        "kind",
+        "occurred_after",
+        "occurred_before",
+        "live",
+    )
 
     class Meta(ListFilterSet.Meta):
         model = Activity

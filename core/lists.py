@@ -151,10 +151,17 @@ class ListFilterSet(django_filters.FilterSet):
     )
 
     search_fields: tuple[str, ...] = ()
+    # The order of the fields in the form (the rest follow in declaration order).
+    field_order: tuple[str, ...] = ()
 
     class Meta:
         form = ListFilterForm
         fields: list = []
+
+    def get_form_class(self):
+        form_class = super().get_form_class()
+        form_class.field_order = ["q", *self.field_order]
+        return form_class
 
     def __init__(self, data=None, *args, user, **kwargs):
         self.user = user

@@ -604,3 +604,9 @@ def test_each_compact_list_runs_a_fixed_number_of_queries(
     with exactly_queries(expected):
         response = fetch(editor_client, path)
     assert response.status_code == 200
+
+
+def test_the_filter_form_starts_with_search_and_ends_with_the_live_switch(editor_client, records):
+    form = editor_client.get("/commitments/").context["form"]
+    assert list(form.fields)[:3] == ["q", "city", "compact"]
+    assert list(form.fields)[-1] == "live"
