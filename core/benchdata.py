@@ -1198,7 +1198,6 @@ class BenchPage:
     path: str
     user: str | None  # "viewer" (BENCH_VIEWER), "admin" (BENCH_ADMIN) or None: no session
     kind: str  # denominator, dashboard, detail or list
-    cached: bool  # reads the dashboard cache, so it is measured cached and uncached
 
     @property
     def max_queries(self) -> int | None:
@@ -1243,26 +1242,24 @@ def bench_pages(targets: dict) -> list[BenchPage]:
     slug, compact = targets["median_city"], targets["compact_id"]
     commitments = "/commitments/?status=in_progress"
     return [
-        BenchPage("healthz", "/healthz", "/healthz", None, "denominator", True),
-        BenchPage("cities", "/cities/", "/cities/", "viewer", "dashboard", True),
-        BenchPage("city", "city dashboard", f"/cities/{slug}/", "viewer", "dashboard", True),
-        BenchPage("compact", "compact page", f"/compacts/{compact}/", "viewer", "detail", True),
-        BenchPage("commitments", commitments, commitments, "viewer", "list", False),
+        BenchPage("healthz", "/healthz", "/healthz", None, "denominator"),
+        BenchPage("cities", "/cities/", "/cities/", "viewer", "dashboard"),
+        BenchPage("city", "city dashboard", f"/cities/{slug}/", "viewer", "dashboard"),
+        BenchPage("compact", "compact page", f"/compacts/{compact}/", "viewer", "detail"),
+        BenchPage("commitments", commitments, commitments, "viewer", "list"),
         BenchPage(
             "activities",
             "/activities/ of one city",
             f"/activities/?city={slug}",
             "viewer",
             "list",
-            False,
         ),
-        BenchPage("reports", "/reports/", "/reports/", "viewer", "dashboard", True),
+        BenchPage("reports", "/reports/", "/reports/", "viewer", "dashboard"),
         BenchPage(
             "admin",
             "admin activity changelist",
             "/admin/compacts/activity/",
             "admin",
             "list",
-            False,
         ),
     ]
