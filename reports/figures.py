@@ -224,15 +224,16 @@ def health_of(
     retention = signatory_retention.fraction
     if retention is not None and retention < Fraction(str(settings.HEALTH_MIN_SIGNATORY_RETENTION)):
         departed = signatory_retention.denominator - signatory_retention.numerator
-        verb = "has" if departed == 1 else "have"
         red.append(
-            f"{departed} of {signatory_retention.denominator} signatories {verb} left since signing"
+            f"{departed} of "
+            f"{_plural(signatory_retention.denominator, 'signatory', 'signatories')} "
+            f"{'has' if departed == 1 else 'have'} left since signing"
         )
     if overdue_milestones:
-        verb = "is" if overdue_milestones == 1 else "are"
         sentence = (
-            f"{overdue_milestones} of {overdue_share.denominator} milestones {verb} overdue "
-            f"({overdue_share.percent})"
+            f"{overdue_milestones} of "
+            f"{_plural(overdue_share.denominator, 'milestone', 'milestones')} "
+            f"{'is' if overdue_milestones == 1 else 'are'} overdue ({overdue_share.percent})"
         )
         if overdue_share.fraction > Fraction(str(settings.HEALTH_MAX_OVERDUE_SHARE)):
             red.append(sentence)
@@ -252,8 +253,8 @@ def health_of(
         retained = "no signatory recorded"
     else:
         retained = (
-            f"{signatory_retention.numerator} of {signatory_retention.denominator} "
-            "signatories still in post"
+            f"{signatory_retention.numerator} of "
+            f"{_plural(signatory_retention.denominator, 'signatory', 'signatories')} still in post"
         )
     return Health(GREEN, (f"No overdue milestone, no stale commitment; {retained}",))
 

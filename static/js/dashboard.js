@@ -89,7 +89,7 @@
         ctx.moveTo(x, chartArea.top);
         ctx.lineTo(x, chartArea.bottom);
         ctx.stroke();
-        ctx.fillText("signed", x + 3, chartArea.top + 10);
+        ctx.fillText("signed", x + 3, chartArea.top - 4);
       });
       ctx.restore();
     },
@@ -105,14 +105,18 @@
     const bars = (signed) =>
       data.bars
         .filter((bar) => bar.signed === signed)
-        .map((bar) => ({ x: [bar.from, bar.to], y: data.seats[bar.seat], person: bar.person, inPost: bar.inPost }));
+        .map((bar) => ({ x: [bar.from, bar.to], y: bar.seat, person: bar.person, inPost: bar.inPost }));
     const starts = data.bars.map((bar) => bar.from).concat(data.signings.map((s) => s.at));
     // One row per seat: grow the box with the number of seats rather than squeeze the bars.
     canvas.parentElement.style.height = Math.max(200, 90 + data.seats.length * 46) + "px";
     return new Chart(canvas, {
       type: "bar",
       data: {
-        labels: data.seats,
+        // "Superintendent, Boston Public Schools" on two lines: narrow screens keep the name.
+        labels: data.seats.map((seat) => {
+          const comma = seat.indexOf(", ");
+          return comma < 0 ? seat : [seat.slice(0, comma), seat.slice(comma + 2)];
+        }),
         datasets: [
           { label: "Term of a signatory", data: bars(true), backgroundColor: "#1f3a5f", borderColor: "#fff", borderWidth: 1, grouped: false, borderSkipped: false },
           { label: "Other terms in the seat", data: bars(false), backgroundColor: "#9ec5fe", borderColor: "#fff", borderWidth: 1, grouped: false, borderSkipped: false },
@@ -120,12 +124,13 @@
       },
       options: {
         indexAxis: "y",
+        layout: { padding: { top: 14 } },
         scales: {
           x: {
             type: "linear",
             min: Math.floor(Math.min(...starts)),
             max: Math.ceil(data.today),
-            ticks: { stepSize: 1, precision: 0, callback: (value) => String(value) },
+            ticks: { precision: 0, maxRotation: 0, autoSkipPadding: 12, callback: (value) => String(value) },
             grid: { color: GRID },
           },
           y: { grid: { display: false }, ticks: { autoSkip: false } },
@@ -148,11 +153,12 @@
     const canvas = byId("chart-activities");
     if (!canvas || data.labels.length === 0) return null;
     return new Chart(canvas, {
+      type: "bar",
       data: {
         labels: data.labels,
         datasets: [
-          { type: "line", label: "Outcomes: milestones completed + commitments achieved", data: data.outcomes, borderColor: "#146c43", backgroundColor: "#146c43", pointRadius: 2, borderWidth: 2, tension: 0 },
-          { type: "bar", label: "Activities", data: data.activities, backgroundColor: "#9ec5fe" },
+          { label: "Activities", data: data.activities, backgroundColor: "#9ec5fe" },
+          { label: "Outcomes", data: data.outcomes, backgroundColor: "#146c43" },
         ],
       },
       options: {

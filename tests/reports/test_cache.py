@@ -241,4 +241,4 @@ def test_the_city_card_shows_the_new_health_after_a_write(viewer_client, city_x,
 
     text = page_text(viewer_client.get("/cities/"))
     assert "At risk" in text
-    assert "1 of 1 milestones is overdue (100%)" in text
+    assert "1 of 1 milestone is overdue (100%)" in text

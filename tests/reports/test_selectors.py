@@ -467,8 +467,8 @@ def test_health_lists_every_reason_red_ones_first(city_x):
 
     assert health.colour == "red"
     assert health.reasons == (
-        "1 of 1 signatories has left since signing",
-        "1 of 1 milestones is overdue (100%)",
+        "1 of 1 signatory has left since signing",
+        "1 of 1 milestone is overdue (100%)",
         "1 commitment in progress has not been touched for more than 90 days",
     )
 

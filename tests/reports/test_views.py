@@ -159,7 +159,7 @@ def test_each_chart_has_a_data_table_whose_counts_link_to_their_records(viewer_c
     html = response.content.decode()
 
     assert html.count('<details class="chart-table">') == 4
-    assert html.count("<table") == 5  # the compacts, and one per chart
+    assert html.count("<table") == 4
     links = read_page(response).links
     assert f"/commitments/?city={city_x.slug}&live=true&category=ENR&status=achieved" in links
 
@@ -346,9 +346,10 @@ def test_the_dashboard_figures_equal_the_exported_ones(portfolio, city_x):
 def test_the_portfolio_shows_ratios_as_percentages_and_na_where_nothing_is_counted(portfolio):
     text = page_text(portfolio.get("/reports/"))
 
-    assert "Xville TX 1 50.0% 50.0% 1 50.0% 1 100.0% no 0 At risk" in text
-    assert "Yton CA 1 n/a n/a 0 n/a 0 n/a no 0 On track" in text
-    assert "Rochester NY 1 No live compact:" in text
+    # (the health badge shows under the city's name too, for narrow screens)
+    assert "Xville At risk TX 1 50.0% 50.0% 1 50.0% 1 100.0% no 0 At risk" in text
+    assert "Yton On track CA 1 n/a n/a 0 n/a 0 n/a no 0 On track" in text
+    assert "Rochester No live compact NY 1 No live compact:" in text
 
 
 @pytest.mark.parametrize(
