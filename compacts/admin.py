@@ -127,7 +127,7 @@ class CommitmentAdmin(HistoryExportAdmin):
     list_display = (
         "title",
         "compact",
-        "category",
+        "category_code",
         "tier",
         "responsible_party",
         "status",
@@ -140,6 +140,11 @@ class CommitmentAdmin(HistoryExportAdmin):
     list_select_related = ("compact__city",)
     date_hierarchy = "achieved_on"
     inlines = [MilestoneInline]
+
+    @admin.display(description="category", ordering="category")
+    def category_code(self, obj) -> str:
+        # The code (ENR, FAC ...): the labels are sentences and would crowd the list.
+        return obj.category
 
     @admin.display(description="tier", ordering="category")
     def tier(self, obj) -> str:
