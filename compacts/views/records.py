@@ -262,11 +262,236 @@ def compact_detail(request, pk: int):
     return render(request, "compacts/compact_detail.html", context)
 
 
-# --- compacts ---
+# --- the records: each kind is a configuration of the shared views ---
+
+
+@dataclass(frozen=True)
+class RecordKind:
+    """How the shared create / edit / delete views handle one kind of record.
+
+    get: the scoped getter (compacts.selectors); compact_of: the compact a record belongs to;
+    form_class takes the parent as `form_arg` ("compact" or "commitment"); update and delete are
+    the services, which take the record as `noun`.
+    """
+
+    noun: str
+    get: object
+    compact_of: object
+    form_class: type
+    form_arg: str
+    update: object
+    delete: object
+    edit_title: object
+    create: object = None
+    create_title: object = None
+    parent_get: object = None  # the scoped getter of the parent a new record is created under
+    create_initial: object = None
+
+
+def _parent_of(kind: RecordKind, record):
+    return getattr(record, kind.form_arg)
+
+
+def create_view(kind: RecordKind):
+    @require_http_methods(["GET", "POST"])
+    def view(request, parent_id: int):
+        parent = kind.parent_get(user=request.user, pk=parent_id)
+        compact = parent if kind.form_arg == "compact" else parent.compact
+        require_editor(request.user, compact.city_id)
+        form = kind.form_class(
+            request.POST if request.method == "POST" else None,
+            initial=kind.create_initial(parent) if kind.create_initial else None,
+            **{kind.form_arg: parent},
+        )
+        return _create(
+            request,
+            compact=compact,
+            form=form,
+            create=partial(kind.create, **{kind.form_arg: parent}),
+            noun=kind.noun,
+            title=kind.create_title(parent),
+        )
+
+    view.__name__ = f"{kind.noun}_create"
+    return view
+
+
+def edit_view(kind: RecordKind):
+    @require_http_methods(["GET", "POST"])
+    def view(request, pk: int):
+        record = kind.get(user=request.user, pk=pk)
+        compact = kind.compact_of(record)
+        require_editor(request.user, compact.city_id)
+        form_kwargs = {} if kind.form_arg == "self" else {kind.form_arg: _parent_of(kind, record)}
+        return _edit(
+            request,
+            record=record,
+            compact=compact,
+            form_factory=_form_factory(kind.form_class, **form_kwargs),
+            update=partial(kind.update, **{kind.noun: record}, actor=request.user),
+            noun=kind.noun,
+            title=kind.edit_title(record),
+        )
+
+    view.__name__ = f"{kind.noun}_edit"
+    return view
+
+
+def delete_view(kind: RecordKind):
+    @require_http_methods(["GET", "POST"])
+    def view(request, pk: int):
+        record = kind.get(user=request.user, pk=pk)
+        compact = kind.compact_of(record)
+        require_editor(request.user, compact.city_id)
+        if record is compact:
+            # A deleted compact's page is gone: go back to its city.
+            default_next, avoid_prefix = f"/cities/{compact.city.slug}/", _compact_url(compact)
+        else:
+            default_next, avoid_prefix = _compact_url(compact), ""
+        return _delete(
+            request,
+            record=record,
+            compact=compact,
+            delete=partial(kind.delete, **{kind.noun: record}),
+            noun=kind.noun,
+            default_next=default_next,
+            avoid_prefix=avoid_prefix,
+        )
+
+    view.__name__ = f"{kind.noun}_delete"
+    return view
+
+
+def _compact(record):
+    return record.compact
+
+
+COMPACT = RecordKind(
+    noun="compact",
+    get=selectors.compact_get,
+    compact_of=lambda compact: compact,
+    form_class=CompactForm,
+    form_arg="self",
+    update=services.compact_update,
+    delete=services.compact_delete,
+    edit_title=lambda compact: f"Edit compact: {compact.title}",
+)
+SIGNATORY = RecordKind(
+    noun="signatory",
+    get=selectors.signatory_get,
+    compact_of=_compact,
+    form_class=SignatoryForm,
+    form_arg="compact",
+    update=services.signatory_update,
+    delete=services.signatory_delete,
+    edit_title=lambda signatory: f"Edit signatory of {signatory.compact.title}",
+    create=services.signatory_create,
+    create_title=lambda compact: f"Add a signatory to {compact.title}",
+    parent_get=selectors.compact_get,
+)
+PARTICIPANT = RecordKind(
+    noun="participant",
+    get=selectors.participant_get,
+    compact_of=_compact,
+    form_class=ParticipantForm,
+    form_arg="compact",
+    update=services.participant_update,
+    delete=services.participant_delete,
+    edit_title=lambda participant: f"Edit participant: {participant.organization}",
+    create=services.participant_create,
+    create_title=lambda compact: f"Add a participant to {compact.title}",
+    parent_get=selectors.compact_get,
+    create_initial=lambda compact: {"joined_on": compact.signed_on},
+)
+COMMITMENT = RecordKind(
+    noun="commitment",
+    get=selectors.commitment_get,
+    compact_of=_compact,
+    form_class=CommitmentForm,
+    form_arg="compact",
+    update=services.commitment_update,
+    delete=services.commitment_delete,
+    edit_title=lambda commitment: f"Edit commitment: {commitment.title}",
+    create=services.commitment_create,
+    create_title=lambda compact: f"Add a commitment to {compact.title}",
+    parent_get=selectors.compact_get,
+)
+MILESTONE = RecordKind(
+    noun="milestone",
+    get=selectors.milestone_get,
+    compact_of=lambda milestone: milestone.commitment.compact,
+    form_class=MilestoneForm,
+    form_arg="commitment",
+    update=services.milestone_update,
+    delete=services.milestone_delete,
+    edit_title=lambda milestone: f"Edit milestone: {milestone.title}",
+    create=services.milestone_create,
+    create_title=lambda commitment: f"Add a milestone to “{commitment.title}”",
+    parent_get=selectors.commitment_get,
+)
+ACTIVITY = RecordKind(
+    noun="activity",
+    get=selectors.activity_get,
+    compact_of=_compact,
+    form_class=ActivityForm,
+    form_arg="compact",
+    update=services.activity_update,
+    delete=services.activity_delete,
+    edit_title=lambda activity: f"Edit activity: {activity.title}",
+    create=services.activity_create,
+    create_title=lambda compact: f"Log an activity of {compact.title}",
+    parent_get=selectors.compact_get,
+)
+GRANT = RecordKind(
+    noun="grant",
+    get=selectors.grant_get,
+    compact_of=_compact,
+    form_class=GrantForm,
+    form_arg="compact",
+    update=services.grant_update,
+    delete=services.grant_delete,
+    edit_title=lambda grant: f"Edit grant from {grant.funder}",
+    create=services.grant_create,
+    create_title=lambda compact: f"Record a grant to {compact.title}",
+    parent_get=selectors.compact_get,
+)
+
+compact_edit, compact_delete = edit_view(COMPACT), delete_view(COMPACT)
+signatory_create, signatory_edit, signatory_delete = (
+    create_view(SIGNATORY),
+    edit_view(SIGNATORY),
+    delete_view(SIGNATORY),
+)
+participant_create, participant_edit, participant_delete = (
+    create_view(PARTICIPANT),
+    edit_view(PARTICIPANT),
+    delete_view(PARTICIPANT),
+)
+commitment_create, commitment_edit, commitment_delete = (
+    create_view(COMMITMENT),
+    edit_view(COMMITMENT),
+    delete_view(COMMITMENT),
+)
+milestone_create, milestone_edit, milestone_delete = (
+    create_view(MILESTONE),
+    edit_view(MILESTONE),
+    delete_view(MILESTONE),
+)
+activity_create, activity_edit, activity_delete = (
+    create_view(ACTIVITY),
+    edit_view(ACTIVITY),
+    delete_view(ACTIVITY),
+)
+grant_create, grant_edit, grant_delete = (
+    create_view(GRANT),
+    edit_view(GRANT),
+    delete_view(GRANT),
+)
 
 
 @require_http_methods(["GET", "POST"])
 def compact_create(request):
+    """A new compact in one of the cities the user edits (?city=<slug> preselects one)."""
     if not editable_cities(request.user).exists():
         raise PermissionDenied("You do not edit any city.")
     initial = {}
@@ -288,216 +513,8 @@ def compact_create(request):
 
 
 @require_http_methods(["GET", "POST"])
-def compact_edit(request, pk: int):
-    compact = selectors.compact_get(user=request.user, pk=pk)
-    require_editor(request.user, compact.city_id)
-    return _edit(
-        request,
-        record=compact,
-        compact=compact,
-        form_factory=_form_factory(CompactForm),
-        update=partial(services.compact_update, compact=compact, actor=request.user),
-        noun="compact",
-        title=f"Edit compact: {compact.title}",
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def compact_delete(request, pk: int):
-    compact = selectors.compact_get(user=request.user, pk=pk)
-    require_editor(request.user, compact.city_id)
-    return _delete(
-        request,
-        record=compact,
-        compact=compact,
-        delete=partial(services.compact_delete, compact=compact),
-        noun="compact",
-        default_next=f"/cities/{compact.city.slug}/",
-        avoid_prefix=_compact_url(compact),
-    )
-
-
-# --- signatories ---
-
-
-@require_http_methods(["GET", "POST"])
-def signatory_create(request, compact_id: int):
-    compact = selectors.compact_get(user=request.user, pk=compact_id)
-    require_editor(request.user, compact.city_id)
-    form = SignatoryForm(request.POST if request.method == "POST" else None, compact=compact)
-    return _create(
-        request,
-        compact=compact,
-        form=form,
-        create=partial(services.signatory_create, compact=compact),
-        noun="signatory",
-        title=f"Add a signatory to {compact.title}",
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def signatory_edit(request, pk: int):
-    signatory = selectors.signatory_get(user=request.user, pk=pk)
-    require_editor(request.user, signatory.compact.city_id)
-    return _edit(
-        request,
-        record=signatory,
-        compact=signatory.compact,
-        form_factory=_form_factory(SignatoryForm, compact=signatory.compact),
-        update=partial(services.signatory_update, signatory=signatory, actor=request.user),
-        noun="signatory",
-        title=f"Edit signatory of {signatory.compact.title}",
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def signatory_delete(request, pk: int):
-    signatory = selectors.signatory_get(user=request.user, pk=pk)
-    require_editor(request.user, signatory.compact.city_id)
-    return _delete(
-        request,
-        record=signatory,
-        compact=signatory.compact,
-        delete=partial(services.signatory_delete, signatory=signatory),
-        noun="signatory",
-        default_next=_compact_url(signatory.compact),
-    )
-
-
-# --- participants ---
-
-
-@require_http_methods(["GET", "POST"])
-def participant_create(request, compact_id: int):
-    compact = selectors.compact_get(user=request.user, pk=compact_id)
-    require_editor(request.user, compact.city_id)
-    form = ParticipantForm(
-        request.POST if request.method == "POST" else None,
-        compact=compact,
-        initial={"joined_on": compact.signed_on},
-    )
-    return _create(
-        request,
-        compact=compact,
-        form=form,
-        create=partial(services.participant_create, compact=compact),
-        noun="participant",
-        title=f"Add a participant to {compact.title}",
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def participant_edit(request, pk: int):
-    participant = selectors.participant_get(user=request.user, pk=pk)
-    require_editor(request.user, participant.compact.city_id)
-    return _edit(
-        request,
-        record=participant,
-        compact=participant.compact,
-        form_factory=_form_factory(ParticipantForm, compact=participant.compact),
-        update=partial(services.participant_update, participant=participant, actor=request.user),
-        noun="participant",
-        title=f"Edit participant: {participant.organization}",
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def participant_delete(request, pk: int):
-    participant = selectors.participant_get(user=request.user, pk=pk)
-    require_editor(request.user, participant.compact.city_id)
-    return _delete(
-        request,
-        record=participant,
-        compact=participant.compact,
-        delete=partial(services.participant_delete, participant=participant),
-        noun="participant",
-        default_next=_compact_url(participant.compact),
-    )
-
-
-# --- commitments ---
-
-
-@require_http_methods(["GET", "POST"])
-def commitment_create(request, compact_id: int):
-    compact = selectors.compact_get(user=request.user, pk=compact_id)
-    require_editor(request.user, compact.city_id)
-    form = CommitmentForm(request.POST if request.method == "POST" else None, compact=compact)
-    return _create(
-        request,
-        compact=compact,
-        form=form,
-        create=partial(services.commitment_create, compact=compact),
-        noun="commitment",
-        title=f"Add a commitment to {compact.title}",
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def commitment_edit(request, pk: int):
-    commitment = selectors.commitment_get(user=request.user, pk=pk)
-    require_editor(request.user, commitment.compact.city_id)
-    return _edit(
-        request,
-        record=commitment,
-        compact=commitment.compact,
-        form_factory=_form_factory(CommitmentForm, compact=commitment.compact),
-        update=partial(services.commitment_update, commitment=commitment, actor=request.user),
-        noun="commitment",
-        title=f"Edit commitment: {commitment.title}",
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def commitment_delete(request, pk: int):
-    commitment = selectors.commitment_get(user=request.user, pk=pk)
-    require_editor(request.user, commitment.compact.city_id)
-    return _delete(
-        request,
-        record=commitment,
-        compact=commitment.compact,
-        delete=partial(services.commitment_delete, commitment=commitment),
-        noun="commitment",
-        default_next=_compact_url(commitment.compact),
-    )
-
-
-# --- milestones ---
-
-
-@require_http_methods(["GET", "POST"])
-def milestone_create(request, commitment_id: int):
-    commitment = selectors.commitment_get(user=request.user, pk=commitment_id)
-    require_editor(request.user, commitment.compact.city_id)
-    form = MilestoneForm(request.POST if request.method == "POST" else None, commitment=commitment)
-    return _create(
-        request,
-        compact=commitment.compact,
-        form=form,
-        create=partial(services.milestone_create, commitment=commitment),
-        noun="milestone",
-        title=f"Add a milestone to “{commitment.title}”",
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def milestone_edit(request, pk: int):
-    milestone = selectors.milestone_get(user=request.user, pk=pk)
-    compact = milestone.commitment.compact
-    require_editor(request.user, compact.city_id)
-    return _edit(
-        request,
-        record=milestone,
-        compact=compact,
-        form_factory=_form_factory(MilestoneForm, commitment=milestone.commitment),
-        update=partial(services.milestone_update, milestone=milestone, actor=request.user),
-        noun="milestone",
-        title=f"Edit milestone: {milestone.title}",
-    )
-
-
-@require_http_methods(["GET", "POST"])
 def milestone_done(request, pk: int):
+    """The one-step "mark done": completion date and evidence."""
     milestone = selectors.milestone_get(user=request.user, pk=pk)
     compact = milestone.commitment.compact
     require_editor(request.user, compact.city_id)
@@ -516,115 +533,6 @@ def milestone_done(request, pk: int):
         noun="milestone",
         title=f"Mark done: {milestone.title}",
         submit="Mark done",
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def milestone_delete(request, pk: int):
-    milestone = selectors.milestone_get(user=request.user, pk=pk)
-    compact = milestone.commitment.compact
-    require_editor(request.user, compact.city_id)
-    return _delete(
-        request,
-        record=milestone,
-        compact=compact,
-        delete=partial(services.milestone_delete, milestone=milestone),
-        noun="milestone",
-        default_next=_compact_url(compact),
-    )
-
-
-# --- activities ---
-
-
-@require_http_methods(["GET", "POST"])
-def activity_create(request, compact_id: int):
-    compact = selectors.compact_get(user=request.user, pk=compact_id)
-    require_editor(request.user, compact.city_id)
-    form = ActivityForm(request.POST if request.method == "POST" else None, compact=compact)
-    return _create(
-        request,
-        compact=compact,
-        form=form,
-        create=partial(services.activity_create, compact=compact),
-        noun="activity",
-        title=f"Log an activity of {compact.title}",
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def activity_edit(request, pk: int):
-    activity = selectors.activity_get(user=request.user, pk=pk)
-    require_editor(request.user, activity.compact.city_id)
-    return _edit(
-        request,
-        record=activity,
-        compact=activity.compact,
-        form_factory=_form_factory(ActivityForm, compact=activity.compact),
-        update=partial(services.activity_update, activity=activity, actor=request.user),
-        noun="activity",
-        title=f"Edit activity: {activity.title}",
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def activity_delete(request, pk: int):
-    activity = selectors.activity_get(user=request.user, pk=pk)
-    require_editor(request.user, activity.compact.city_id)
-    return _delete(
-        request,
-        record=activity,
-        compact=activity.compact,
-        delete=partial(services.activity_delete, activity=activity),
-        noun="activity",
-        default_next=_compact_url(activity.compact),
-    )
-
-
-# --- grants ---
-
-
-@require_http_methods(["GET", "POST"])
-def grant_create(request, compact_id: int):
-    compact = selectors.compact_get(user=request.user, pk=compact_id)
-    require_editor(request.user, compact.city_id)
-    form = GrantForm(request.POST if request.method == "POST" else None, compact=compact)
-    return _create(
-        request,
-        compact=compact,
-        form=form,
-        create=partial(services.grant_create, compact=compact),
-        noun="grant",
-        title=f"Record a grant to {compact.title}",
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def grant_edit(request, pk: int):
-    grant = selectors.grant_get(user=request.user, pk=pk)
-    require_editor(request.user, grant.compact.city_id)
-    return _edit(
-        request,
-        record=grant,
-        compact=grant.compact,
-        form_factory=_form_factory(GrantForm, compact=grant.compact),
-        update=partial(services.grant_update, grant=grant, actor=request.user),
-        noun="grant",
-        title=f"Edit grant from {grant.funder}",
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def grant_delete(request, pk: int):
-    grant = selectors.grant_get(user=request.user, pk=pk)
-    require_editor(request.user, grant.compact.city_id)
-    return _delete(
-        request,
-        record=grant,
-        compact=grant.compact,
-        delete=partial(services.grant_delete, grant=grant),
-        noun="grant",
-        default_next=_compact_url(grant.compact),
     )
 
 

@@ -192,8 +192,8 @@ def test_an_editor_sees_edit_links_for_every_record(editor_client, compact):
         reverse("compacts:commitment_edit", kwargs={"pk": commitment.pk}),
         reverse("compacts:milestone_done", kwargs={"pk": milestone.pk}),
         reverse("compacts:signatory_edit", kwargs={"pk": signatory.pk}),
-        reverse("compacts:commitment_create", kwargs={"compact_id": compact.pk}),
-        reverse("compacts:activity_create", kwargs={"compact_id": compact.pk}),
+        reverse("compacts:commitment_create", kwargs={"parent_id": compact.pk}),
+        reverse("compacts:activity_create", kwargs={"parent_id": compact.pk}),
     ):
         assert url in body
     term = signatory.leadership_term
@@ -248,7 +248,7 @@ def test_an_editor_records_a_new_commitment_and_sees_it_on_the_compact_page(
 ):
     participant = ParticipantFactory(compact=compact)
     response = editor_client.post(
-        reverse("compacts:commitment_create", kwargs={"compact_id": compact.pk}),
+        reverse("compacts:commitment_create", kwargs={"parent_id": compact.pk}),
         {
             "category": Category.FAC,
             "title": "Share unused buildings",
@@ -330,7 +330,7 @@ def test_an_editor_records_a_leadership_change_and_sees_it_on_the_compact_page(
 def test_an_editor_logs_an_activity_with_attendance(editor_client, compact):
     commitment = CommitmentFactory(compact=compact, title="Joint PD")
     response = editor_client.post(
-        reverse("compacts:activity_create", kwargs={"compact_id": compact.pk}),
+        reverse("compacts:activity_create", kwargs={"parent_id": compact.pk}),
         {
             "kind": ActivityKind.JOINT_PD,
             "occurred_on": "2015-03-04",
@@ -405,7 +405,7 @@ def test_an_editor_adds_edits_and_removes_a_signatory(editor_client, compact):
         organization=DistrictFactory(city=compact.city), started_on=datetime.date(2011, 1, 1)
     )
     editor_client.post(
-        reverse("compacts:signatory_create", kwargs={"compact_id": compact.pk}),
+        reverse("compacts:signatory_create", kwargs={"parent_id": compact.pk}),
         {"leadership_term": term.pk},
     )
     signatory = Signatory.objects.get(compact=compact)
@@ -425,7 +425,7 @@ def test_an_editor_adds_edits_and_removes_a_signatory(editor_client, compact):
 def test_an_editor_adds_and_edits_a_participant(editor_client, compact):
     school = CharterSchoolFactory(city=compact.city)
     editor_client.post(
-        reverse("compacts:participant_create", kwargs={"compact_id": compact.pk}),
+        reverse("compacts:participant_create", kwargs={"parent_id": compact.pk}),
         {"organization": school.pk, "joined_on": "2012-01-15", "left_on": ""},
     )
     participant = Participant.objects.get(compact=compact)
@@ -446,7 +446,7 @@ def test_an_editor_adds_and_edits_a_participant(editor_client, compact):
 def test_an_editor_adds_and_edits_a_milestone(editor_client, compact):
     commitment = CommitmentFactory(compact=compact)
     editor_client.post(
-        reverse("compacts:milestone_create", kwargs={"commitment_id": commitment.pk}),
+        reverse("compacts:milestone_create", kwargs={"parent_id": commitment.pk}),
         {"title": "Board vote", "due_on": "2016-01-31", "status": "planned"},
     )
     milestone = Milestone.objects.get(commitment=commitment)
@@ -470,7 +470,7 @@ def test_an_editor_adds_and_edits_a_milestone(editor_client, compact):
 def test_an_editor_records_and_edits_a_grant(editor_client, compact):
     funder = FunderFactory(name="Gates Foundation")
     editor_client.post(
-        reverse("compacts:grant_create", kwargs={"compact_id": compact.pk}),
+        reverse("compacts:grant_create", kwargs={"parent_id": compact.pk}),
         {"funder": funder.pk, "amount": "100000", "awarded_on": "2012-12-05", "months": "24"},
     )
     grant = Grant.objects.get(compact=compact)
@@ -587,7 +587,7 @@ def test_a_bad_commitment_keeps_the_input_and_shows_the_message_by_the_field(
 ):
     data = commitment_data(**overrides)
     response = editor_client.post(
-        reverse("compacts:commitment_create", kwargs={"compact_id": compact.pk}), data
+        reverse("compacts:commitment_create", kwargs={"parent_id": compact.pk}), data
     )
     assert_field_error(response, field, message=message)
     if data["title"]:
@@ -598,7 +598,7 @@ def test_a_bad_commitment_keeps_the_input_and_shows_the_message_by_the_field(
 def test_a_commitment_cannot_opt_in_a_participant_of_another_compact(editor_client, compact):
     stranger = ParticipantFactory(compact=CompactFactory(city=compact.city))
     response = editor_client.post(
-        reverse("compacts:commitment_create", kwargs={"compact_id": compact.pk}),
+        reverse("compacts:commitment_create", kwargs={"parent_id": compact.pk}),
         commitment_data(participants=[stranger.pk]),
     )
     assert "Select a valid choice" in text(response)
@@ -655,7 +655,7 @@ def test_a_bad_activity_keeps_the_input(editor_client, compact, overrides, field
         **overrides,
     }
     response = editor_client.post(
-        reverse("compacts:activity_create", kwargs={"compact_id": compact.pk}), data
+        reverse("compacts:activity_create", kwargs={"parent_id": compact.pk}), data
     )
     assert_field_error(
         response, field, kept=f'value="{data[field]}"' if field.endswith("s") else None
@@ -666,7 +666,7 @@ def test_a_bad_activity_keeps_the_input(editor_client, compact, overrides, field
 def test_an_activity_cannot_serve_a_commitment_of_another_compact(editor_client, compact):
     other = CommitmentFactory(compact=CompactFactory(city=compact.city))
     response = editor_client.post(
-        reverse("compacts:activity_create", kwargs={"compact_id": compact.pk}),
+        reverse("compacts:activity_create", kwargs={"parent_id": compact.pk}),
         {
             "kind": "meeting",
             "occurred_on": "2015-03-01",
@@ -681,7 +681,7 @@ def test_an_activity_cannot_serve_a_commitment_of_another_compact(editor_client,
 
 def test_a_participant_of_another_city_is_refused(editor_client, compact, city_y):
     response = editor_client.post(
-        reverse("compacts:participant_create", kwargs={"compact_id": compact.pk}),
+        reverse("compacts:participant_create", kwargs={"parent_id": compact.pk}),
         {"organization": DistrictFactory(city=city_y).pk, "joined_on": "2012-01-15"},
     )
     assert_field_error(response, "organization", message="Select a valid choice")
@@ -690,7 +690,7 @@ def test_a_participant_of_another_city_is_refused(editor_client, compact, city_y
 def test_a_participant_cannot_leave_before_joining(editor_client, compact):
     district = DistrictFactory(city=compact.city)
     response = editor_client.post(
-        reverse("compacts:participant_create", kwargs={"compact_id": compact.pk}),
+        reverse("compacts:participant_create", kwargs={"parent_id": compact.pk}),
         {"organization": district.pk, "joined_on": "2012-01-15", "left_on": "2011-01-01"},
     )
     assert_field_error(response, "left_on", kept='value="2011-01-01"')
@@ -699,7 +699,7 @@ def test_a_participant_cannot_leave_before_joining(editor_client, compact):
 def test_a_signatory_must_hold_a_seat_in_the_compacts_city_on_the_signing_date(
     editor_client, compact, city_y
 ):
-    url = reverse("compacts:signatory_create", kwargs={"compact_id": compact.pk})
+    url = reverse("compacts:signatory_create", kwargs={"parent_id": compact.pk})
     elsewhere = LeadershipTermFactory(organization=DistrictFactory(city=city_y))
     assert_field_error(
         editor_client.post(url, {"leadership_term": elsewhere.pk}), "leadership_term"
@@ -719,7 +719,7 @@ def test_a_signatory_must_hold_a_seat_in_the_compacts_city_on_the_signing_date(
 def test_a_bad_grant_is_refused(editor_client, compact, overrides, field):
     data = {"funder": FunderFactory().pk, "amount": "100", "awarded_on": "2012-12-05", **overrides}
     response = editor_client.post(
-        reverse("compacts:grant_create", kwargs={"compact_id": compact.pk}), data
+        reverse("compacts:grant_create", kwargs={"parent_id": compact.pk}), data
     )
     assert_field_error(response, field)
 
@@ -847,7 +847,7 @@ def test_a_form_returns_to_a_local_next(editor_client, compact):
 @pytest.mark.parametrize("next_url", ["https://evil.example/", "//evil.example/x", "javascript:x"])
 def test_a_form_ignores_a_next_that_leaves_the_site(editor_client, compact, next_url):
     response = editor_client.post(
-        reverse("compacts:commitment_create", kwargs={"compact_id": compact.pk}),
+        reverse("compacts:commitment_create", kwargs={"parent_id": compact.pk}),
         commitment_data(next=next_url),
     )
     assert response["Location"] == page_url(compact)
@@ -941,14 +941,20 @@ def test_an_edit_of_a_record_deleted_meanwhile_says_so(editor_client, compact, m
     grant = GrantFactory(compact=compact)
     url = reverse("compacts:grant_edit", kwargs={"pk": grant.pk})
     loaded = version_in(editor_client.get(url))
-    # The record is deleted between the view reading it and the service locking it.
-    monkeypatch.setattr("compacts.selectors.grant_get", lambda *, user, pk: grant)
-    Grant.objects.filter(pk=grant.pk).delete()
+    real_lock = services.lock_current
+
+    def deleted_just_before_the_lock(record, expected_version):
+        # Another user deletes the grant between the view reading it and the service's lock.
+        Grant.objects.filter(pk=record.pk).delete()
+        return real_lock(record, expected_version)
+
+    monkeypatch.setattr(services, "lock_current", deleted_just_before_the_lock)
     data = {"funder": grant.funder_id, "amount": "5", "awarded_on": "2014-01-29", "version": loaded}
     response = editor_client.post(url, data, follow=True)
     assert response.redirect_chain[-1][0] == page_url(compact)
     assert "was deleted while you were editing it; nothing was saved" in messages_of(response)[0]
-    assert not Grant.objects.exists()
+    # (The simulated delete ran inside the refused transaction, so it was rolled back with it.)
+    assert not Grant.objects.filter(amount=Decimal("5")).exists()
 
 
 # --- deletes ---

@@ -15,12 +15,12 @@ RECORD_ROUTES = [
     *(
         Route(f"compacts:{model}_create", CITY_CHANGE, kwargs=kwargs, post=True)
         for model, kwargs in (
-            ("signatory", lambda w: {"compact_id": w.compact.pk}),
-            ("participant", lambda w: {"compact_id": w.compact.pk}),
-            ("commitment", lambda w: {"compact_id": w.compact.pk}),
-            ("milestone", lambda w: {"commitment_id": w.commitment.pk}),
-            ("activity", lambda w: {"compact_id": w.compact.pk}),
-            ("grant", lambda w: {"compact_id": w.compact.pk}),
+            ("signatory", lambda w: {"parent_id": w.compact.pk}),
+            ("participant", lambda w: {"parent_id": w.compact.pk}),
+            ("commitment", lambda w: {"parent_id": w.compact.pk}),
+            ("milestone", lambda w: {"parent_id": w.commitment.pk}),
+            ("activity", lambda w: {"parent_id": w.compact.pk}),
+            ("grant", lambda w: {"parent_id": w.compact.pk}),
         )
     ),
     *(
