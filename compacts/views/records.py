@@ -201,13 +201,16 @@ def _edit(request, *, record, compact, form_factory, update, noun: str, title: s
                 status=409,
                 conflict=conflict,
                 noun=noun,
+                record=stale.current,
             )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, f"{capfirst(noun)} “{saved}” saved.")
             return redirect(_safe_next(request) or _compact_url(compact))
-    return _render_form(request, form=form, title=title, compact=compact, submit=submit)
+    return _render_form(
+        request, form=form, title=title, compact=compact, submit=submit, record=record
+    )
 
 
 def _delete(request, *, record, compact, delete, noun: str, default_next: str, avoid_prefix=""):

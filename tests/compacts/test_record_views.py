@@ -218,6 +218,19 @@ def test_a_viewer_sees_the_compact_page_without_any_edit_control(viewer_client, 
         assert marker not in body, marker
 
 
+def test_the_compact_page_links_each_record_to_its_history_for_readers(viewer_client, compact):
+    commitment = CommitmentFactory(compact=compact)
+    milestone = MilestoneFactory(commitment=commitment)
+    body = text(viewer_client.get(page_url(compact)))
+    for record in (compact, commitment, milestone):
+        url = reverse(
+            "core:history",
+            kwargs={"app_label": "compacts", "model": record._meta.model_name, "pk": record.pk},
+        )
+        assert f'href="{url}"' in body
+    assert reverse("core:city_changes", kwargs={"slug": compact.city.slug}) in body
+
+
 @pytest.mark.parametrize("size", [3, 30])
 def test_the_compact_page_runs_a_fixed_number_of_queries(
     editor_client, compact, size, django_assert_num_queries
