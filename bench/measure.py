@@ -118,13 +118,15 @@ def wrk(url: str, *, seconds: float, connections: int, cookie: str | None, delay
     raw = json.loads(line.removeprefix("WRKJSON "))
     seconds_run = raw["duration_us"] / 1e6
     socket_errors = sum(raw[k] for k in ("connect_errors", "read_errors", "write_errors"))
+    # No request completed in the window: there is no latency to report (wrk would say 0).
+    done_any = raw["requests"] > 0
     return {
         "requests": raw["requests"],
         "rps": raw["requests"] / seconds_run if seconds_run else 0.0,
-        "p50_ms": raw["p50_us"] / 1000,
-        "p95_ms": raw["p95_us"] / 1000,
-        "p99_ms": raw["p99_us"] / 1000,
-        "max_ms": raw["max_us"] / 1000,
+        "p50_ms": raw["p50_us"] / 1000 if done_any else None,
+        "p95_ms": raw["p95_us"] / 1000 if done_any else None,
+        "p99_ms": raw["p99_us"] / 1000 if done_any else None,
+        "max_ms": raw["max_us"] / 1000 if done_any else None,
         "non2xx": raw["non2xx"],
         "socket_errors": socket_errors,
         "timeouts": raw["timeout_errors"],
@@ -203,7 +205,7 @@ def measure(args, pages, cookies, cached_keys: set[str]) -> list[dict]:
             )
             print(
                 f"round {round_no} {server:<4} {page.label:<34} {result['rps']:8.1f} req/s "
-                f"p95 {result['p95_ms']:7.1f} ms errors {result['errors']}",
+                f"p95 {_fmt(result['p95_ms'])} ms errors {result['errors']}",
                 flush=True,
             )
         for server, page in plan:
@@ -225,10 +227,16 @@ def measure(args, pages, cookies, cached_keys: set[str]) -> list[dict]:
             )
             print(
                 f"round {round_no} {server:<4} {page.label:<34} at ~1/2 rate "
-                f"{result['rps']:8.1f} req/s p95 {result['p95_ms']:7.1f} ms",
+                f"{result['rps']:8.1f} req/s p95 {_fmt(result['p95_ms'])} ms",
                 flush=True,
             )
     return runs
+
+
+def _median(values) -> float | None:
+    """The median of the values that exist (a run that completed no request has none)."""
+    present = [v for v in values if v is not None]
+    return statistics.median(present) if present else None
 
 
 def summarize(pages, runs, queries, cached_keys: set[str]) -> list[dict]:
@@ -255,17 +263,21 @@ def summarize(pages, runs, queries, cached_keys: set[str]) -> list[dict]:
                     "kind": page.kind,
                     "server": server,
                     "cache": (
-                        server if page.key in cached_keys and page.kind != "denominator" else "none"
+                        f"({server} server)"
+                        if page.kind == "denominator"
+                        else server
+                        if page.key in cached_keys
+                        else "none"
                     ),
                     "min_requests": min(r["requests"] for r in top),
                     "rps": statistics.median(r["rps"] for r in top),
                     "rps_rounds": [round(r["rps"], 1) for r in top],
-                    "ratio": statistics.median(ratios) if ratios else None,
-                    "p50_ms": statistics.median(r["p50_ms"] for r in top),
-                    "p95_ms": statistics.median(r["p95_ms"] for r in top),
-                    "p99_ms": statistics.median(r["p99_ms"] for r in top),
-                    "half_rps": statistics.median(r["rps"] for r in half) if half else None,
-                    "half_p95_ms": statistics.median(r["p95_ms"] for r in half) if half else None,
+                    "ratio": _median(ratios),
+                    "p50_ms": _median(r["p50_ms"] for r in top),
+                    "p95_ms": _median(r["p95_ms"] for r in top),
+                    "p99_ms": _median(r["p99_ms"] for r in top),
+                    "half_rps": _median(r["rps"] for r in half),
+                    "half_p95_ms": _median(r["p95_ms"] for r in half),
                     "queries": q.get("warm" if server == "warm" else "uncached"),
                     "queries_uncached": q.get("uncached"),
                     "errors": sum(r["errors"] for r in mine),
@@ -356,6 +368,9 @@ def markdown(result: dict) -> str:
         f"({result['generate_seconds']:.1f} s on PostgreSQL); median city "
         f"`{result['targets']['median_city']}` ({result['targets']['median_city_activities']:,} "
         f"activities in live compacts), compact {result['targets']['compact_id']}.",
+        f"Load average (1 min) {result['load_average']['before'][0]:.1f} before and "
+        f"{result['load_average']['after'][0]:.1f} after the measurement "
+        f"({result['measure_seconds'] / 60:.0f} min). "
         f"{s['rounds']} interleaved rounds; each page at max rate ({s['connections']} connections, "
         f"{s['duration']:g} s) then at about half of it ({s['half_duration']:g} s). Figures are "
         "medians over the rounds; the ratio divides by /healthz on the same server in the same "
@@ -439,6 +454,7 @@ def main() -> None:
     from core.benchdata import BENCH_ADMIN, BENCH_EDITORS, BENCH_VIEWER, bench_pages, bench_targets
 
     started = time.monotonic()
+    load_before = os.getloadavg()
     password = os.environ["BENCH_PASSWORD"]
     targets = bench_targets()
     pages = bench_pages(targets)
@@ -483,6 +499,8 @@ def main() -> None:
         "import": imports,
         "runs": runs,
         "measure_seconds": round(time.monotonic() - started, 1),
+        # Other work on the machine skews absolute figures (ratios less so): say how busy it was.
+        "load_average": {"before": load_before, "after": os.getloadavg()},
     }
     result["checks"] = evaluate(pages, summary, write, imports)
     args.out.mkdir(parents=True, exist_ok=True)
