@@ -3,9 +3,15 @@
 import csv
 import io
 from contextlib import contextmanager
+from urllib.parse import urlencode
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+
+
+def url(path: str, **params) -> str:
+    """`path` with a query string of `params` (none: the bare path)."""
+    return f"{path}?{urlencode(params)}" if params else path
 
 
 def shown(response) -> list:

@@ -3,7 +3,6 @@ sorting, paging, CSV export, refused filter values and flat query counts."""
 
 import datetime
 from dataclasses import dataclass
-from urllib.parse import urlencode
 
 import pytest
 from django.utils import timezone
@@ -32,15 +31,12 @@ from tests.list_helpers import (
     fetch,
     shown,
     shown_titles,
+    url,
 )
 from tests.schools.factories import CityFactory
 
 TODAY = timezone.localdate()
 DAY = datetime.timedelta(days=1)
-
-
-def url(path: str, **params) -> str:
-    return f"{path}?{urlencode(params)}" if params else path
 
 
 @dataclass

@@ -3,7 +3,6 @@ sorting, paging, CSV export, refused filter values and flat query counts."""
 
 import datetime
 from dataclasses import dataclass
-from urllib.parse import urlencode
 
 import pytest
 from django.utils import timezone
@@ -17,6 +16,7 @@ from tests.list_helpers import (
     exactly_queries,
     fetch,
     shown,
+    url,
 )
 from tests.schools.factories import (
     CharterNetworkFactory,
@@ -28,10 +28,6 @@ from tests.schools.factories import (
 
 TODAY = timezone.localdate()
 DAY = datetime.timedelta(days=1)
-
-
-def url(path: str, **params) -> str:
-    return f"{path}?{urlencode(params)}" if params else path
 
 
 def term(organization, role, started_on, ended_on=None, name=None, **extra):
