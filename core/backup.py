@@ -309,6 +309,9 @@ def restore_backup(path: str | Path, *, using: str = DEFAULT_DB_ALIAS, replace: 
                     "The database already holds data; restore into an empty database, or pass "
                     "--replace to delete everything in it first."
                 )
+            # PostgreSQL refuses to TRUNCATE a table with deferred checks pending in this
+            # transaction (rows written before the restore started): run them now.
+            connection.check_constraints()
             with connection.cursor() as cursor:
                 for statement in connection.ops.sql_flush(no_style(), _tables(using)):
                     cursor.execute(statement)
