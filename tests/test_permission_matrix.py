@@ -12,10 +12,11 @@ from django.db import transaction
 from django.test import Client, override_settings
 
 from tests.accounts.factories import UserFactory
-from tests.matrix import CITY_CHANGE, EXPECTED, SIGNED_IN, Route
+from tests.matrix import CITY_CHANGE, EXPECTED, PUBLIC, SIGN_OUT, SIGNED_IN, Route
 from tests.matrix.harness import (
     all_routes,
     check_route,
+    open_pattern_names,
     sign_in,
     uncovered_patterns,
     url_pattern_names,
@@ -33,6 +34,31 @@ def test_every_url_pattern_is_in_the_matrix():
 def test_the_matrix_names_only_existing_patterns():
     stale = sorted({route.name for route in ROUTES} - set(url_pattern_names()))
     assert stale == []
+
+
+# Deny by default: these and nothing else answer without a session (besides static files and
+# the admin's own sign-in page).
+OPEN_WITHOUT_SIGN_IN = [
+    "healthz",
+    "login",
+    "logout",
+    "password_reset",
+    "password_reset_complete",
+    "password_reset_confirm",
+    "password_reset_done",
+]
+
+
+def test_only_the_sign_in_pages_and_healthz_are_open_without_a_session():
+    assert sorted(open_pattern_names()) == OPEN_WITHOUT_SIGN_IN
+    open_routes = sorted(route.name for route in ROUTES if route.access in {PUBLIC, SIGN_OUT})
+    assert open_routes == OPEN_WITHOUT_SIGN_IN
+
+
+@override_settings(ROOT_URLCONF="tests.matrix.unguarded_urls")
+def test_the_open_view_check_sees_a_view_marked_login_not_required():
+    assert "login" in open_pattern_names()
+    assert "commitment_list" not in open_pattern_names()
 
 
 def test_every_route_has_an_access_class_of_the_table():

@@ -49,6 +49,22 @@ def url_pattern_names(resolver=None, namespace: str = "") -> list[str]:
     return names
 
 
+def open_pattern_names(resolver=None, namespace: str = "") -> list[str]:
+    """The patterns whose view is marked login_not_required: LoginRequiredMiddleware lets
+    anonymous visitors through to them."""
+    resolver = resolver or get_resolver()
+    names = []
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace in SKIPPED_NAMESPACES:
+                continue
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            names.extend(open_pattern_names(pattern, inner))
+        elif not getattr(pattern.callback, "login_required", True):
+            names.append(f"{namespace}{pattern.name}")
+    return names
+
+
 def uncovered_patterns(routes: list[Route], resolver=None) -> list[str]:
     return sorted(set(url_pattern_names(resolver)) - {route.name for route in routes})
 
