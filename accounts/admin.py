@@ -43,6 +43,6 @@ class MembershipAdmin(SimpleHistoryAdmin):
         "user__last_name",
         "city__name",
     )
-    autocomplete_fields = ("user",)
+    autocomplete_fields = ("user", "city")
     list_select_related = ("user", "city")
     ordering = ("city__name", "user__username")

@@ -105,3 +105,12 @@ def test_the_membership_form_finds_users_by_autocomplete(superuser_client, edito
     )
     assert response.status_code == 200
     assert [result["text"] for result in response.json()["results"]] == ["editor"]
+
+
+def test_the_membership_form_finds_cities_by_autocomplete(superuser_client, city_x, city_y):
+    response = superuser_client.get(
+        "/admin/autocomplete/",
+        {"app_label": "accounts", "model_name": "membership", "field_name": "city", "term": "yt"},
+    )
+    assert response.status_code == 200
+    assert [result["id"] for result in response.json()["results"]] == [str(city_y.pk)]
