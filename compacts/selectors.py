@@ -3,7 +3,17 @@
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -20,6 +30,7 @@ from compacts.models import (
     Participant,
     Signatory,
 )
+from compacts.querysets import overdue_milestone_q
 from core.lists import FilterData, apply_filters
 from schools.choices import OrganizationKind
 from schools.models import LeadershipTerm
@@ -51,11 +62,17 @@ def commitment_list(*, user, filters: FilterData = None) -> QuerySet[Commitment]
 
 
 def milestone_list(*, user, filters: FilterData = None) -> QuerySet[Milestone]:
-    """Milestones of the cities the user may read, with commitment, compact and city joined,
-    filtered by MilestoneFilterSet. Default order: due date, then id."""
+    """Milestones of the cities the user may read, with commitment, compact and city joined and
+    `overdue` annotated (compacts/querysets.py's definition), filtered by MilestoneFilterSet.
+    Default order: due date, then id."""
     queryset = (
         scope_queryset(Milestone.objects.all(), user, "commitment__compact__city")
         .select_related("commitment__compact__city")
+        .annotate(
+            overdue=ExpressionWrapper(
+                overdue_milestone_q(timezone.localdate()), output_field=BooleanField()
+            )
+        )
         .order_by("due_on", "id")
     )
     return apply_filters(queryset, filters, MilestoneFilterSet, user)

@@ -5,6 +5,7 @@ snake_case headers, codes rather than labels where a choice has both."""
 import django_tables2 as tables
 from django.utils.html import format_html
 
+from compacts.choices import CATEGORY_TIER, Category
 from compacts.models import Activity, Commitment, Milestone
 from core.lists import (
     MAIN,
@@ -36,14 +37,20 @@ class CommitmentTable(ListTable):
     overdue_milestones = tables.Column("Overdue", attrs=NUMERIC)
 
     export_columns = (
-        ExportColumn("id", "pk"),
-        ExportColumn("city", "compact.city.name"),
-        ExportColumn("city_slug", "compact.city.slug"),
+        ExportColumn("id"),
+        ExportColumn("city", "compact__city__name"),
+        ExportColumn("city_slug", "compact__city__slug"),
         ExportColumn("compact_id"),
-        ExportColumn("compact", "compact.title"),
+        ExportColumn("compact", "compact__title"),
         ExportColumn("category"),
-        ExportColumn("category_label", lambda c: c.get_category_display()),
-        ExportColumn("tier", lambda c: c.tier),
+        ExportColumn(
+            "category_label",
+            compute=lambda row: Category(row["category"]).label,
+            needs=("category",),
+        ),
+        ExportColumn(
+            "tier", compute=lambda row: CATEGORY_TIER[row["category"]], needs=("category",)
+        ),
         ExportColumn("title"),
         ExportColumn("description"),
         ExportColumn("responsible_party"),
@@ -101,17 +108,17 @@ class MilestoneTable(ListTable):
     evidence_url = tables.Column("Evidence", orderable=False, attrs=WIDE_ONLY)
 
     export_columns = (
-        ExportColumn("id", "pk"),
-        ExportColumn("city", "commitment.compact.city.name"),
-        ExportColumn("city_slug", "commitment.compact.city.slug"),
-        ExportColumn("compact_id", "commitment.compact_id"),
-        ExportColumn("compact", "commitment.compact.title"),
+        ExportColumn("id"),
+        ExportColumn("city", "commitment__compact__city__name"),
+        ExportColumn("city_slug", "commitment__compact__city__slug"),
+        ExportColumn("compact_id", "commitment__compact_id"),
+        ExportColumn("compact", "commitment__compact__title"),
         ExportColumn("commitment_id"),
-        ExportColumn("commitment", "commitment.title"),
+        ExportColumn("commitment", "commitment__title"),
         ExportColumn("title"),
         ExportColumn("due_on"),
         ExportColumn("status"),
-        ExportColumn("overdue", lambda m: m.is_overdue),
+        ExportColumn("overdue"),
         ExportColumn("completed_on"),
         ExportColumn("evidence_url"),
         ExportColumn("notes"),
@@ -132,7 +139,7 @@ class MilestoneTable(ListTable):
 
     def render_status(self, value, record):
         badge = StatusColumn.badge(record.status, value)
-        if record.is_overdue_on(self.today):
+        if record.overdue:
             return format_html('{} <span class="badge text-bg-warning">overdue</span>', badge)
         return badge
 
@@ -160,13 +167,13 @@ class ActivityTable(ListTable):
     )
 
     export_columns = (
-        ExportColumn("id", "pk"),
-        ExportColumn("city", "compact.city.name"),
-        ExportColumn("city_slug", "compact.city.slug"),
+        ExportColumn("id"),
+        ExportColumn("city", "compact__city__name"),
+        ExportColumn("city_slug", "compact__city__slug"),
         ExportColumn("compact_id"),
-        ExportColumn("compact", "compact.title"),
+        ExportColumn("compact", "compact__title"),
         ExportColumn("commitment_id"),
-        ExportColumn("commitment", "commitment.title"),
+        ExportColumn("commitment", "commitment__title"),
         ExportColumn("kind"),
         ExportColumn("occurred_on"),
         ExportColumn("title"),

@@ -285,17 +285,39 @@ class StatusColumn(tables.Column):
 
 
 class ExportColumn:
-    """One CSV column: a stable snake_case header and how to read the value from a row."""
+    """One CSV column: a stable snake_case header and where its value comes from.
 
-    def __init__(self, header: str, value: str | Callable[[object], object] | None = None):
+    `path` is an ORM lookup ("compact__city__name"; by default the header). `compute` instead
+    derives the value from the row, reading the lookups listed in `needs`. A row is a dict from
+    QuerySet.values() when the table exports values (fast: no model instances for 200,000
+    activities), else the model instance, read along the same path.
+    """
+
+    def __init__(
+        self,
+        header: str,
+        path: str | None = None,
+        *,
+        compute: Callable[[object], object] | None = None,
+        needs: tuple[str, ...] = (),
+    ):
         self.header = header
-        self.value = value or header
+        self.path = None if compute else (path or header)
+        self.compute = compute
+        self.needs = needs
 
-    def __call__(self, record) -> object:
-        if callable(self.value):
-            return self.value(record)
+    @property
+    def lookups(self) -> tuple[str, ...]:
+        return (self.path,) if self.path else self.needs
+
+    def from_values(self, row: dict) -> object:
+        return self.compute(row) if self.compute else row[self.path]
+
+    def from_instance(self, record) -> object:
+        if self.compute:
+            return self.compute(record)
         current = record
-        for part in self.value.split("."):
+        for part in self.path.split("__"):
             current = getattr(current, part, None)
             if current is None:
                 return None
@@ -303,9 +325,13 @@ class ExportColumn:
 
 
 class ListTable(tables.Table):
-    """Base of every list table: the house markup and the CSV columns (`export_columns`)."""
+    """Base of every list table: the house markup and the CSV columns (`export_columns`).
+
+    `export_values` False exports model instances instead of values() rows, for a table whose
+    CSV needs something values() cannot give (prefetched rows)."""
 
     export_columns: tuple[ExportColumn, ...] = ()
+    export_values = True
 
     class Meta:
         template_name = "core/_table.html"
@@ -342,17 +368,24 @@ def _csv_cell(value) -> object:
     return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
 
 
-def csv_rows(queryset: QuerySet, columns: tuple[ExportColumn, ...]) -> Iterator[list]:
+def csv_rows(queryset: QuerySet, table_class: type[ListTable]) -> Iterator[list]:
+    """The header, then one list of cells per row of `queryset`, read in chunks."""
+    columns = table_class.export_columns
     yield [column.header for column in columns]
-    for record in queryset.iterator(chunk_size=CSV_CHUNK_SIZE):
-        yield [_csv_cell(column(record)) for column in columns]
+    if table_class.export_values:
+        lookups = dict.fromkeys(lookup for column in columns for lookup in column.lookups)
+        for row in queryset.values(*lookups).iterator(chunk_size=CSV_CHUNK_SIZE):
+            yield [_csv_cell(column.from_values(row)) for column in columns]
+    else:
+        for record in queryset.iterator(chunk_size=CSV_CHUNK_SIZE):
+            yield [_csv_cell(column.from_instance(record)) for column in columns]
 
 
-def stream_csv(queryset: QuerySet, columns: tuple[ExportColumn, ...], name: str):
-    """Stream the rows of `queryset` as CSV, fetched from the database in chunks."""
+def stream_csv(queryset: QuerySet, table_class: type[ListTable], name: str):
+    """Stream the rows of `queryset` as CSV with the table's export columns."""
     writer = csv.writer(_Echo())
     response = StreamingHttpResponse(
-        (writer.writerow(row) for row in csv_rows(queryset, columns)),
+        (writer.writerow(row) for row in csv_rows(queryset, table_class)),
         content_type="text/csv; charset=utf-8",
     )
     filename = f"{name}-{timezone.localdate().isoformat()}.csv"
@@ -409,7 +442,7 @@ class FilteredListView(View):
             self._break_ties(table)
 
         if export == "csv" and valid:
-            return stream_csv(table.data.data, self.table_class.export_columns, self.export_name)
+            return stream_csv(table.data.data, self.table_class, self.export_name)
 
         self._paginate(table, _page_number(request.GET.get(table.prefixed_page_field)))
         status = 400 if export else 200

@@ -52,26 +52,29 @@ class LeadershipTermTable(ListTable):
     signed = tables.Column("Signed", accessor="pk", orderable=False, attrs=WIDE_ONLY)
 
     export_columns = (
-        ExportColumn("id", "pk"),
-        ExportColumn("person", "person.full_name"),
+        ExportColumn("id"),
+        ExportColumn("person", "person__full_name"),
         ExportColumn("person_id"),
         ExportColumn("role"),
         ExportColumn("title"),
         ExportColumn("organization_id"),
-        ExportColumn("organization", "organization.name"),
-        ExportColumn("organization_kind", "organization.kind"),
-        ExportColumn("city", "organization.city.name"),
-        ExportColumn("city_slug", "organization.city.slug"),
+        ExportColumn("organization", "organization__name"),
+        ExportColumn("organization_kind", "organization__kind"),
+        ExportColumn("city", "organization__city__name"),
+        ExportColumn("city_slug", "organization__city__slug"),
         ExportColumn("started_on"),
         ExportColumn("ended_on"),
         ExportColumn("end_reason"),
-        ExportColumn("in_post", lambda term: term.is_open),
+        ExportColumn("in_post", compute=lambda term: term.is_open),
         ExportColumn(
             "signed_compact_ids",
-            lambda term: " ".join(str(s.compact_id) for s in term.scoped_signatures),
+            compute=lambda term: " ".join(str(s.compact_id) for s in term.scoped_signatures),
         ),
         ExportColumn("source_url"),
     )
+
+    # The signed compacts are prefetched, which values() rows cannot carry.
+    export_values = False
 
     class Meta(ListTable.Meta):
         model = LeadershipTerm
@@ -122,16 +125,18 @@ class SchoolTable(ListTable):
     participating = tables.BooleanColumn(verbose_name="Taking part", yesno="Yes,No")
 
     export_columns = (
-        ExportColumn("id", "pk"),
+        ExportColumn("id"),
         ExportColumn("name"),
         ExportColumn("nces_school_id"),
-        ExportColumn("city", "city.name"),
-        ExportColumn("city_slug", "city.slug"),
-        ExportColumn("network", "network.name"),
-        ExportColumn("network_slug", "network.slug"),
-        ExportColumn("independent", lambda school: school.is_independent),
-        ExportColumn("district", "district.name"),
-        ExportColumn("district_leaid", "district.nces_leaid"),
+        ExportColumn("city", "city__name"),
+        ExportColumn("city_slug", "city__slug"),
+        ExportColumn("network", "network__name"),
+        ExportColumn("network_slug", "network__slug"),
+        ExportColumn(
+            "independent", compute=lambda row: row["network_id"] is None, needs=("network_id",)
+        ),
+        ExportColumn("district", "district__name"),
+        ExportColumn("district_leaid", "district__nces_leaid"),
         ExportColumn("grade_low"),
         ExportColumn("grade_high"),
         ExportColumn("opened_year"),
@@ -161,13 +166,13 @@ class NetworkTable(ListTable):
     website = tables.Column("Website", orderable=False, attrs=WIDE_ONLY)
 
     export_columns = (
-        ExportColumn("id", "pk"),
+        ExportColumn("id"),
         ExportColumn("name"),
         ExportColumn("slug"),
         ExportColumn("operator_type"),
         ExportColumn("headquarters_state"),
-        ExportColumn("city", "city.name"),
-        ExportColumn("city_slug", "city.slug"),
+        ExportColumn("city", "city__name"),
+        ExportColumn("city_slug", "city__slug"),
         ExportColumn("school_count"),
         ExportColumn("open_school_count"),
         ExportColumn("website"),
