@@ -102,10 +102,23 @@ def choice_filter(label: str, choices=(), **kwargs) -> django_filters.ChoiceFilt
     )
 
 
+class IdField(django_filters.fields.ModelChoiceField):
+    """A model choice given by id, refusing before any query what is not a plausible id (a word,
+    or a number past the database's 64-bit integers, which would fail in the database)."""
+
+    def to_python(self, value):
+        text = str(value).strip() if value is not None else ""
+        if text and not (text.isdigit() and len(text) <= 18):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(text)
+
+
 class IdChoiceFilter(django_filters.ModelChoiceFilter):
     """A record chosen by its id in a plain number box (the list behind it may be thousands long,
     so it is never rendered as a select). Validated against the queryset the FilterSet sets in
     __init__, which is the user's scope: an id outside it is "not found", like a missing one."""
+
+    field_class = IdField
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", forms.NumberInput(attrs={"min": 1}))

@@ -5,6 +5,7 @@ import datetime
 from dataclasses import dataclass
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.choices import Role
@@ -17,6 +18,7 @@ from compacts.choices import (
     ResponsibleParty,
 )
 from compacts.models import Commitment, Milestone
+from compacts.selectors import commitment_list
 from tests.accounts.factories import MembershipFactory
 from tests.compacts.factories import (
     ActivityFactory,
@@ -442,6 +444,8 @@ def test_the_milestones_csv_has_one_row_per_milestone_in_the_filter(editor_clien
         ("status", "late", "There is no choice late here."),
         ("commitment", "abc", "No record with that id is in your scope."),
         ("commitment", "999999", "No record with that id is in your scope."),
+        ("commitment", "9" * 30, "No record with that id is in your scope."),
+        ("commitment", "1.5", "No record with that id is in your scope."),
         ("on_time", "sure", "Use true or false (got sure)."),
         ("overdue", "", None),
     ],
@@ -606,3 +610,10 @@ def test_the_filter_form_starts_with_search_and_ends_with_the_live_switch(editor
     form = editor_client.get("/commitments/").context["form"]
     assert list(form.fields)[:3] == ["q", "city", "compact"]
     assert list(form.fields)[-1] == "live"
+
+
+def test_the_selector_takes_raw_filter_values_and_refuses_unreadable_ones(editor, records):
+    achieved = commitment_list(user=editor, filters={"status": "achieved"})
+    assert list(achieved) == [records.c_pd]
+    with pytest.raises(ValidationError):
+        commitment_list(user=editor, filters={"overdue": "yes"})
