@@ -556,7 +556,13 @@ class Version:
     record_label: str = ""
 
     @property
+    def is_restore(self) -> bool:
+        return self.row.history_type == "+" and getattr(self.previous, "history_type", "") == "-"
+
+    @property
     def action(self) -> str:
+        if self.is_restore:
+            return "Restored"
         return HISTORY_TYPES.get(self.row.history_type, "Changed")
 
     @property

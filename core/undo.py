@@ -49,6 +49,7 @@ class UndoOutcome:
 
     restored: list[str] = field(default_factory=list)
     not_restored: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         return _join(self.restored)
@@ -59,6 +60,9 @@ class UndoOutcome:
             return ""
         sentences = [_sentence(item) for item in self.not_restored]
         return "Not everything could be restored. " + " ".join(sentences)
+
+    def notes_text(self) -> str:
+        return " ".join(_sentence(note) for note in self.notes)
 
 
 def _sentence(text: str) -> str:
@@ -210,6 +214,7 @@ class RestorePlan:
     cascade: list[tuple[Tracked, object]]
     relinks: list[tuple[models.ForeignKey, models.Model]]
     blockers: list[str]
+    unrecorded: list[str]
 
     def cascade_counts(self) -> list[str]:
         counts: dict[Tracked, int] = {}
@@ -240,9 +245,30 @@ def restore_plan(state: RecordState) -> RestorePlan:
         for f, value in _missing_parents(instance)
         if not f.null
     ]
+    cascade = _cascade_rows(tracked, row)
     return RestorePlan(
-        tracked, row, _cascade_rows(tracked, row), _unlinked_children(tracked, state.pk), blockers
+        tracked,
+        row,
+        cascade,
+        _unlinked_children(tracked, state.pk),
+        blockers,
+        _unrecorded_links([tracked, *(child for child, _row in cascade)]),
     )
+
+
+def _unrecorded_links(trackeds: list[Tracked]) -> list[str]:
+    """The many-to-many links of these kinds of record that their history does not keep (a
+    commitment's opt-in participants), so that a restore can say they need setting again."""
+    notes = []
+    for tracked in dict.fromkeys(trackeds):
+        kept = {f.name for f in tracked.history_model._history_m2m_fields}
+        notes.extend(
+            f"the history does not keep the {f.verbose_name} of {tracked.verbose_name_plural}: "
+            f"set them again on the restored {tracked.verbose_name_plural} if there were any"
+            for f in tracked.model._meta.many_to_many
+            if f.name not in kept
+        )
+    return notes
 
 
 def record_restore(*, state: RecordState, actor) -> UndoOutcome:
@@ -278,6 +304,7 @@ def record_restore(*, state: RecordState, actor) -> UndoOutcome:
             _count(child, n) for child, n in sorted(counts.items(), key=_registry_order)
         )
         outcome.restored.extend(f"the link of {n}" for n in plan.relink_counts())
+        outcome.notes.extend(plan.unrecorded)
         return outcome
 
 

@@ -89,6 +89,8 @@ def _record_page_url(state: RecordState) -> str | None:
     if hasattr(state.live, "get_absolute_url"):
         return state.live.get_absolute_url()
     compact_id = getattr(state.live, "compact_id", None)
+    if compact_id is None and getattr(state.live, "commitment_id", None) is not None:
+        compact_id = state.live.commitment.compact_id
     if state.tracked.model._meta.model_name == "compact":
         compact_id = state.pk
     if compact_id is None:
@@ -150,6 +152,8 @@ def history_restore(request, app_label: str, model: str, pk: int):
         messages.success(request, f"Restored {outcome.summary()}.")
         if outcome.not_restored:
             messages.warning(request, outcome.not_restored_text())
+        if outcome.notes:
+            messages.info(request, outcome.notes_text())
         return redirect(back)
     plan = None
     refusal = None

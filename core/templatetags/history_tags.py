@@ -17,6 +17,10 @@ def history_link(obj, label: str = "History", css_class: str = "history-link"):
 
 
 @register.filter
-def history_action_class(history_type: str) -> str:
-    """The badge colour of a kind of change."""
-    return {"+": "text-bg-success", "-": "text-bg-danger"}.get(history_type, "text-bg-secondary")
+def history_action_class(version) -> str:
+    """The badge colour of a version's kind of change."""
+    if version.is_restore:
+        return "text-bg-primary"
+    return {"+": "text-bg-success", "-": "text-bg-danger"}.get(
+        version.row.history_type, "text-bg-secondary"
+    )

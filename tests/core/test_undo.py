@@ -61,9 +61,11 @@ def test_restoring_a_deleted_commitment_brings_back_its_milestones(
         deleted_commitment["milestones"]
     )
     assert Activity.objects.get(pk=deleted_commitment["activity"]).commitment_id == pk
-    assert "Restored commitment “Common enrollment”, 2 milestones and the link of 1 activity." in (
-        _messages(response)
-    )
+    assert _messages(response) == [
+        "Restored commitment “Common enrollment”, 2 milestones and the link of 1 activity.",
+        "The history does not keep the participants of commitments: set them again on the "
+        "restored commitments if there were any.",
+    ]
 
 
 @pytest.mark.django_db
@@ -172,10 +174,11 @@ def test_a_dependent_that_cannot_come_back_is_named_and_the_rest_is_restored(
     assert Compact.objects.filter(pk=compact_pk).exists()
     assert Commitment.objects.filter(compact_id=compact_pk).count() == 1
     assert not Signatory.objects.filter(compact_id=compact_pk).exists()
-    success, warning = _messages(response)
+    success, warning, note = _messages(response)
     assert success.endswith("and 1 commitment.")
     assert warning.startswith("Not everything could be restored. Signatory “")
     assert f"its leadership term “{person}" in warning
+    assert note.startswith("The history does not keep the participants of commitments")
 
 
 @pytest.mark.django_db
