@@ -214,3 +214,19 @@ def test_history_link_renders_a_link_for_a_tracked_record_and_nothing_otherwise(
     )
     assert template.render(Context({"obj": get_user_model()(username="x")})) == "[]"
     assert template.render(Context({"obj": None})) == "[]"
+
+
+@pytest.mark.django_db
+def test_an_edit_in_the_admin_writes_one_history_row_with_the_admin(superuser, superuser_client):
+    city = CityFactory(name="Adminton", state="TX")
+    before = city.history.count()
+
+    response = superuser_client.post(
+        reverse("admin:schools_city_change", args=[city.pk]),
+        {"name": "Adminville", "state": "TX", "slug": city.slug},
+    )
+
+    assert response.status_code == 302
+    rows = list(city.history.all())
+    assert len(rows) == before + 1
+    assert (rows[0].history_user, rows[0].name) == (superuser, "Adminville")
