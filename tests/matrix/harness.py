@@ -33,36 +33,34 @@ def all_routes() -> list[Route]:
     return routes
 
 
-def url_pattern_names(resolver=None, namespace: str = "") -> list[str]:
-    """Every URL pattern's full name ("compacts:commitment_edit"); unnamed ones are listed as
-    "<unnamed ...>" so that the meta-test reports them too."""
+def _patterns(resolver=None, namespace: str = ""):
+    """(full name, pattern) for every URL pattern outside the skipped namespaces; unnamed ones
+    are named "<unnamed ...>" so that the meta-test reports them too."""
     resolver = resolver or get_resolver()
-    names = []
     for pattern in resolver.url_patterns:
         if isinstance(pattern, URLResolver):
             if pattern.namespace in SKIPPED_NAMESPACES:
                 continue
             inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-            names.extend(url_pattern_names(pattern, inner))
+            yield from _patterns(pattern, inner)
         elif isinstance(pattern, URLPattern):
-            names.append(f"{namespace}{pattern.name}" if pattern.name else f"<unnamed {pattern}>")
-    return names
+            name = f"{namespace}{pattern.name}" if pattern.name else f"<unnamed {pattern}>"
+            yield name, pattern
 
 
-def open_pattern_names(resolver=None, namespace: str = "") -> list[str]:
+def url_pattern_names(resolver=None) -> list[str]:
+    """Every URL pattern's full name ("compacts:commitment_edit")."""
+    return [name for name, _ in _patterns(resolver)]
+
+
+def open_pattern_names(resolver=None) -> list[str]:
     """The patterns whose view is marked login_not_required: LoginRequiredMiddleware lets
     anonymous visitors through to them."""
-    resolver = resolver or get_resolver()
-    names = []
-    for pattern in resolver.url_patterns:
-        if isinstance(pattern, URLResolver):
-            if pattern.namespace in SKIPPED_NAMESPACES:
-                continue
-            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-            names.extend(open_pattern_names(pattern, inner))
-        elif not getattr(pattern.callback, "login_required", True):
-            names.append(f"{namespace}{pattern.name}")
-    return names
+    return [
+        name
+        for name, pattern in _patterns(resolver)
+        if not getattr(pattern.callback, "login_required", True)
+    ]
 
 
 def uncovered_patterns(routes: list[Route], resolver=None) -> list[str]:
