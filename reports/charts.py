@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from compacts.choices import CATEGORY_TIER, Category, CommitmentStatus
@@ -23,8 +24,9 @@ class Cell:
     url: str | None
 
 
-def _cell(value: int, url: str) -> Cell:
-    return Cell(value, url if value else None)
+def _cell(value: int, list_of: Callable[..., str], **filters) -> Cell:
+    """A count and, when there is something to list, the list's address (built only then)."""
+    return Cell(value, list_of(**filters) if value else None)
 
 
 # --- commitments by category and status -------------------------------------------------------
@@ -72,18 +74,19 @@ def _commitments_chart(rows: list[dict], links: RecordLinks) -> CommitmentsChart
             label=Category(code).label,
             tier=CATEGORY_TIER[code].label,
             cells=tuple(
-                _cell(counts[(code, status)], links.commitments(category=code, status=status))
+                _cell(counts[(code, status)], links.commitments, category=code, status=status)
                 for status, _label in statuses
             ),
             total=_cell(
                 sum(counts[(code, status)] for status, _label in statuses),
-                links.commitments(category=code),
+                links.commitments,
+                category=code,
             ),
         )
         for code in categories
     )
     totals = tuple(
-        _cell(sum(counts[(code, status)] for code in categories), links.commitments(status=status))
+        _cell(sum(counts[(code, status)] for code in categories), links.commitments, status=status)
         for status, _label in statuses
     )
     return CommitmentsChart(statuses=statuses, rows=table, totals=totals)
@@ -146,10 +149,12 @@ def _milestones_chart(rows: list[dict], links: RecordLinks, today) -> Milestones
             table.append(
                 MonthRow(
                     month=month,
-                    due=_cell(due[month], links.milestones(due_after=first, due_before=final)),
+                    due=_cell(due[month], links.milestones, due_after=first, due_before=final),
                     done=_cell(
                         done[month],
-                        links.milestones(completed_after=first, completed_before=final),
+                        links.milestones,
+                        completed_after=first,
+                        completed_before=final,
                     ),
                     due_cumulative=due_total,
                     done_cumulative=done_total,
@@ -221,15 +226,21 @@ def _activities_chart(rows, links: RecordLinks) -> ActivitiesChart:
                     quarter=quarter,
                     activities=_cell(
                         activities[quarter],
-                        links.activities(occurred_after=first, occurred_before=final),
+                        links.activities,
+                        occurred_after=first,
+                        occurred_before=final,
                     ),
                     milestones_done=_cell(
                         milestones[quarter],
-                        links.milestones(completed_after=first, completed_before=final),
+                        links.milestones,
+                        completed_after=first,
+                        completed_before=final,
                     ),
                     commitments_achieved=_cell(
                         achieved[quarter],
-                        links.commitments(achieved_after=first, achieved_before=final),
+                        links.commitments,
+                        achieved_after=first,
+                        achieved_before=final,
                     ),
                 )
             )

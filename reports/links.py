@@ -9,19 +9,23 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from urllib.parse import urlencode
+from urllib.parse import quote_plus
 
 from compacts.choices import CommitmentStatus, MilestoneStatus
 
 
 def list_url(path: str, **params) -> str:
     """`path` with the given filters; None values are left out, booleans written "true"/"false"."""
-    query = {
-        key: ("true" if value else "false") if isinstance(value, bool) else value
-        for key, value in params.items()
-        if value is not None
-    }
-    return f"{path}?{urlencode(query)}" if query else path
+    query = "&".join(
+        f"{key}={_encode(value)}" for key, value in params.items() if value is not None
+    )
+    return f"{path}?{query}" if query else path
+
+
+def _encode(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return quote_plus(str(value))
 
 
 def window_start(today: datetime.date) -> datetime.date:

@@ -1,9 +1,10 @@
 """The figures of DESIGN.md ("Metrics") for cities and their compacts, in a fixed number of queries.
 
-However many cities, compacts and records there are, computing figures costs the same queries:
-one for the compacts (with the charter participation of their city), then one grouped, conditional
-aggregate each for commitments, milestones and activities, and one for the leadership terms at the
-signatories' seats. The rows are combined in Python into typed figures (reports/figures.py).
+However many cities, compacts and records there are, computing figures costs the same five
+queries: the compacts with their commitments counted by status, one grouped, conditional aggregate
+each for milestones and activities, one for the leadership terms at the signatories' seats, and
+one for the charter schools taking part. The rows are combined in Python into typed figures
+(reports/figures.py).
 Dashboards add month and quarter to the grouping for their charts; the query count stays the same.
 
 Counting reuses compacts/querysets.py (overdue, stale, on time, counted for completion), the same
@@ -18,8 +19,8 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, When
-from django.db.models.functions import Coalesce, TruncMonth, TruncQuarter
+from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models.functions import TruncMonth, TruncQuarter
 from django.http import Http404
 from django.utils import timezone
 
@@ -118,73 +119,113 @@ def _window(today: datetime.date, field: str) -> Q:
     return Q(**{f"{field}__gt": today - datetime.timedelta(days=365), f"{field}__lte": today})
 
 
-def _count_of(queryset) -> Coalesce:
-    """A correlated COUNT(*) of `queryset` as a subquery, 0 when it has no rows."""
-    counted = queryset.order_by().values("city_id").annotate(n=Count("pk")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
-
-
-def _participation_annotations(today: datetime.date) -> dict:
-    """Charter participation of the compact's city, on the rows of live compacts.
-
-    An open charter school of the city takes part when it, or its network, is a participant of a
-    live compact of the city today: joined_on <= today and left_on empty or after today.
-    Computed on compact rows rather than by a query of its own: it keeps the dashboard at its
-    query budget, and a city has few compacts.
-    """
-    taking_part = (
-        Participant.objects.filter(
-            compact__city_id=OuterRef("city_id"),
-            compact__status__in=LIVE_COMPACT_STATUSES,
-            joined_on__lte=today,
-        )
-        .filter(Q(left_on__isnull=True) | Q(left_on__gt=today))
-        .values("organization_id")
-    )
-    schools = CharterSchool.objects.filter(city_id=OuterRef("city_id"), is_open=True)
-    independent = schools.filter(network__isnull=True)
-    in_network = schools.filter(network__isnull=False)
-    counts = {
-        "independent_schools": independent,
-        "independent_taking_part": independent.filter(pk__in=taking_part),
-        "network_schools": in_network,
-        "network_taking_part": in_network.filter(
-            Q(pk__in=taking_part) | Q(network_id__in=taking_part)
-        ),
-    }
-    return {
-        name: Case(
-            When(status__in=LIVE_COMPACT_STATUSES, then=_count_of(queryset)),
-            default=None,
-            output_field=IntegerField(),
-        )
-        for name, queryset in counts.items()
-    }
-
-
 def _compute(cities: list[dict], today: datetime.date, *, charts: bool) -> dict[int, _City]:
     """Query the records of the cities' compacts once, and split them by city."""
     city_ids = [city["id"] for city in cities]
-    compacts = list(
-        Compact.objects.filter(city_id__in=city_ids)
-        .order_by("signed_on", "id")
-        .values("id", "city_id", "title", "status", "signed_on", "signed_on_precision", "ended_on")
-        .annotate(**_participation_annotations(today))
-    )
-    live_ids = [row["id"] for row in compacts if row["status"] in LIVE_COMPACT_STATUSES]
-    rows = _Rows.fetch(live_ids, today, charts=charts) if live_ids else _Rows.empty()
+    compacts, commitment_rows = _compacts_with_commitments(city_ids, today, charts=charts)
+    live = [row for row in compacts if row["status"] in LIVE_COMPACT_STATUSES]
+    live_ids = [row["id"] for row in live]
+    if live_ids:
+        rows = _Rows.fetch(live_ids, commitment_rows, today, charts=charts)
+        participation = _participation(sorted({row["city_id"] for row in live}), today)
+    else:
+        rows, participation = _Rows.empty(), {}
     by_city = {city["id"]: _City(city, today) for city in cities}
     for compact in compacts:
         by_city[compact["city_id"]].compacts.append(compact)
-    tallies = rows.tallies(compacts, today)
-    for computation in by_city.values():
+    tallies = rows.tallies(live, today)
+    for city_id, computation in by_city.items():
         computation.tallies = {
-            row["id"]: tallies[row["id"]]
-            for row in computation.compacts
-            if row["status"] in LIVE_COMPACT_STATUSES
+            row["id"]: tallies[row["id"]] for row in computation.compacts if row["id"] in tallies
         }
+        computation.participation = participation.get(city_id)
         computation.rows = rows.of(set(computation.tallies)) if charts else None
     return by_city
+
+
+COMPACT_FIELDS = (
+    "id",
+    "city_id",
+    "title",
+    "status",
+    "signed_on",
+    "signed_on_precision",
+    "ended_on",
+)
+
+
+def _compacts_with_commitments(
+    city_ids: list[int], today: datetime.date, *, charts: bool
+) -> tuple[list[dict], list[dict]]:
+    """The cities' compacts, and the commitments of the live ones counted by status (and, for
+    charts, by category and quarter achieved), from one query: each compact's rows joined to its
+    commitments and grouped; a compact without commitments has one row with no status."""
+    stale = (
+        Commitment.objects.filter(
+            compact__city_id__in=city_ids, compact__status__in=LIVE_COMPACT_STATUSES
+        )
+        .stale(today)
+        .values("pk")
+    )
+    groups = {"commitment_status": F("commitments__status")}
+    if charts:
+        groups |= {
+            "category": F("commitments__category"),
+            "achieved_quarter": TruncQuarter("commitments__achieved_on"),
+        }
+    grouped = (
+        Compact.objects.filter(city_id__in=city_ids)
+        .order_by("signed_on", "id")
+        .values(*COMPACT_FIELDS, **groups)
+        .annotate(
+            n=Count("commitments"),
+            achieved_in_window=Count(
+                "commitments", filter=_window(today, "commitments__achieved_on")
+            ),
+            stale=Count("commitments", filter=Q(commitments__in=stale)),
+        )
+    )
+    compacts: dict[int, dict] = {}
+    commitments = []
+    for row in grouped:
+        compacts.setdefault(row["id"], {field: row[field] for field in COMPACT_FIELDS})
+        if row["commitment_status"] is not None and row["status"] in LIVE_COMPACT_STATUSES:
+            commitments.append(row | {"compact_id": row["id"], "status": row["commitment_status"]})
+    return list(compacts.values()), commitments
+
+
+def _participation(city_ids: list[int], today: datetime.date) -> dict[int, CharterParticipation]:
+    """Charter participation per city: open charter schools of the city taking part in one of its
+    live compacts today (joined_on <= today, left_on empty or after today), directly or through
+    their network; split into independent schools and schools of a network."""
+    taking_part = Participant.objects.filter(
+        compact__city_id=OuterRef("city_id"),
+        compact__status__in=LIVE_COMPACT_STATUSES,
+        joined_on__lte=today,
+    ).filter(Q(left_on__isnull=True) | Q(left_on__gt=today))
+    directly = Exists(taking_part.filter(organization_id=OuterRef("pk")))
+    through_network = Exists(taking_part.filter(organization_id=OuterRef("network_id")))
+    independent, in_network = Q(network__isnull=True), Q(network__isnull=False)
+    counts = (
+        CharterSchool.objects.filter(city_id__in=city_ids, is_open=True)
+        .order_by()
+        .values("city_id")
+        .annotate(
+            independent_schools=Count("pk", filter=independent),
+            independent_taking_part=Count("pk", filter=independent & Q(directly)),
+            network_schools=Count("pk", filter=in_network),
+            network_taking_part=Count("pk", filter=in_network & (Q(directly) | Q(through_network))),
+        )
+    )
+    found = {
+        row["city_id"]: CharterParticipation(
+            independent=Ratio(row["independent_taking_part"], row["independent_schools"]),
+            network=Ratio(row["network_taking_part"], row["network_schools"]),
+        )
+        for row in counts
+    }
+    nothing = CharterParticipation(independent=Ratio(0, 0), network=Ratio(0, 0))
+    return {city_id: found.get(city_id, nothing) for city_id in city_ids}
 
 
 @dataclass
@@ -201,33 +242,23 @@ class _Rows:
         return cls([], [], [], [])
 
     @classmethod
-    def fetch(cls, compact_ids: list[int], today: datetime.date, *, charts: bool) -> _Rows:
-        commitments = Commitment.objects.filter(compact_id__in=compact_ids).order_by()
-        stale = commitments.stale(today).values("pk")
-        commitment_groups = ["compact_id", "status"]
+    def fetch(
+        cls, compact_ids: list[int], commitments: list[dict], today: datetime.date, *, charts: bool
+    ) -> _Rows:
         milestone_groups = {"compact_id": F("commitment__compact_id")}
-        activity_groups = ["compact_id"]
+        activity_groups = {}
         activities = Activity.objects.filter(compact_id__in=compact_ids).order_by()
-        commitment_extra, activity_extra = {}, {}
         if charts:
-            commitment_groups.append("category")
-            commitment_extra = {"achieved_quarter": TruncQuarter("achieved_on")}
             milestone_groups |= {
                 "due_month": TruncMonth("due_on"),
                 "completed_month": TruncMonth("completed_on"),
             }
-            activity_extra = {"quarter": TruncQuarter("occurred_on")}
+            activity_groups = {"quarter": TruncQuarter("occurred_on")}
         else:
             # The portfolio needs only the last 12 months of activity: let the index skip the rest.
             activities = activities.filter(_window(today, "occurred_on"))
         return cls(
-            commitments=list(
-                commitments.values(*commitment_groups, **commitment_extra).annotate(
-                    n=Count("pk"),
-                    achieved_in_window=Count("pk", filter=_window(today, "achieved_on")),
-                    stale=Count("pk", filter=Q(pk__in=stale)),
-                )
-            ),
+            commitments=commitments,
             milestones=list(
                 Milestone.objects.filter(commitment__compact_id__in=compact_ids)
                 .order_by()
@@ -246,7 +277,7 @@ class _Rows:
                 )
             ),
             activities=list(
-                activities.values(*activity_groups, **activity_extra).annotate(
+                activities.values("compact_id", **activity_groups).annotate(
                     n=Count("pk"), in_window=Count("pk", filter=_window(today, "occurred_on"))
                 )
             ),
@@ -357,6 +388,7 @@ class _City:
         self.today = today
         self.compacts: list[dict] = []
         self.tallies: dict[int, Tally] = {}
+        self.participation: CharterParticipation | None = None
         self.rows: _Rows | None = None
 
     def city_figures(self) -> CityFigures:
@@ -381,11 +413,7 @@ class _City:
             for row in live:
                 union.add(self.tallies[row["id"]])
             figures = figures_from_tally(union)
-            first = live[0]
-            participation = CharterParticipation(
-                independent=Ratio(first["independent_taking_part"], first["independent_schools"]),
-                network=Ratio(first["network_taking_part"], first["network_schools"]),
-            )
+            participation = self.participation
         return CityFigures(
             id=self.city["id"],
             name=self.city["name"],
