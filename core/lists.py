@@ -145,6 +145,12 @@ class ListFilterForm(forms.Form):
 
     def full_clean(self):
         super().full_clean()
+        # A record asked for by id is named under its box (the lookup has loaded it already).
+        for name, field in self.fields.items():
+            record = getattr(self, "cleaned_data", {}).get(name)
+            if isinstance(field, IdField) and record is not None:
+                # On the bound field: it copied the field's help text when validation made it.
+                self[name].help_text = getattr(record, "title", None) or str(record)
         # The errors are known only now: mark each refused field for sight and screen readers.
         for name in self.errors:
             if name in self.fields:

@@ -492,3 +492,8 @@ def test_each_reference_list_runs_a_fixed_number_of_queries(
     with exactly_queries(expected):
         response = fetch(editor_client, path)
     assert response.status_code == 200
+
+
+def test_a_compact_asked_for_by_id_is_named_under_its_box(editor_client, seats):
+    content = editor_client.get(url("/leadership/", signatory_of=seats.a.pk)).content.decode()
+    assert '<div class="form-text">Compact A</div>' in content
