@@ -25,10 +25,12 @@ def city_list(request):
     for city in cities:
         if city.health:
             counts[city.health.colour] += 1
+    today = timezone.localdate()
+    cards = [{"city": city, "links": RecordLinks.for_city(city.slug, today)} for city in cities]
     return render(
         request,
         "reports/city_list.html",
-        {"cities": cities, "health_counts": counts, "today": timezone.localdate()},
+        {"cities": cities, "cards": cards, "health_counts": counts, "today": today},
     )
 
 

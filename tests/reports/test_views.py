@@ -211,7 +211,10 @@ def test_the_city_cards_show_health_reasons_compacts_completion_and_overdue(view
     assert "Xville Compact Active signed Jan 15, 2012" in text
     assert "First Try Lapsed signed Mar 1, 2010 · ended Jun 1, 2011" in text
     assert page_metrics(response) == {"commitment_completion": "0.500", "overdue_milestones": "1"}
-    assert f"/cities/{city_x.slug}/" in read_page(response).links
+    links = read_page(response).links
+    assert f"/cities/{city_x.slug}/" in links
+    assert f"/commitments/?city={city_x.slug}&live=true&status=achieved" in links
+    assert f"/milestones/?city={city_x.slug}&live=true&overdue=true" in links
 
 
 # --- scope: a viewer of three cities ----------------------------------------------------------
