@@ -271,17 +271,43 @@ def _tables(using: str) -> list[str]:
     return sorted(tables & existing)
 
 
-def _save(deserialized, using: str) -> None:
-    """Insert one row as it was (raw: no signals write history, timestamps stay)."""
-    deserialized.object.save_base(raw=True, force_insert=True, using=using)
-    for name, values in (deserialized.m2m_data or {}).items():
-        field = deserialized.object._meta.get_field(name)
-        through = field.remote_field.through
-        source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
-        through._base_manager.using(using).bulk_create(
-            through(**{f"{source}_id": deserialized.object.pk, f"{target}_id": value})
-            for value in values
-        )
+class _Inserter:
+    """Inserts deserialized rows as they were: raw, so no signal writes history and
+    auto_now timestamps keep their stored values; consecutive rows of one table go in batches."""
+
+    def __init__(self, using: str):
+        self.using = using
+        self.connection = connections[using]
+        self.batch: list[models.Model] = []
+        self.links: list[tuple[models.Model, dict]] = []
+
+    def add(self, deserialized) -> None:
+        obj = deserialized.object
+        if self.batch and type(self.batch[0]) is not type(obj):
+            self.flush()
+        self.batch.append(obj)
+        if deserialized.m2m_data:
+            self.links.append((obj, deserialized.m2m_data))
+        if len(self.batch) >= CHUNK:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.batch:
+            model = type(self.batch[0])
+            fields = model._meta.local_concrete_fields
+            manager = model._base_manager.using(self.using)
+            size = self.connection.ops.bulk_batch_size(fields, self.batch) or len(self.batch)
+            for start in range(0, len(self.batch), size):
+                manager._insert(self.batch[start : start + size], fields=fields, raw=True)
+        for obj, m2m_data in self.links:
+            for name, values in m2m_data.items():
+                field = obj._meta.get_field(name)
+                through = field.remote_field.through
+                source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+                through._base_manager.using(self.using).bulk_create(
+                    through(**{f"{source}_id": obj.pk, f"{target}_id": value}) for value in values
+                )
+        self.batch, self.links = [], []
 
 
 def restore_backup(path: str | Path, *, using: str = DEFAULT_DB_ALIAS, replace: bool = False):
@@ -316,14 +342,16 @@ def restore_backup(path: str | Path, *, using: str = DEFAULT_DB_ALIAS, replace: 
                 for statement in connection.ops.sql_flush(no_style(), _tables(using)):
                     cursor.execute(statement)
         loaded_models = set()
+        inserter = _Inserter(using)
         with connection.constraint_checks_disabled():
             try:
                 items = (json.loads(line) for line in backup.object_lines())
                 for deserialized in PythonDeserializer(items, using=using):
-                    _save(deserialized, using)
+                    inserter.add(deserialized)
                     model = type(deserialized.object)
                     loaded_models.add(model)
                     counts[model._meta.label_lower] += 1
+                inserter.flush()
             except (json.JSONDecodeError, serializers.base.DeserializationError) as error:
                 raise BackupError(f"The backup cannot be read: {error}") from error
         expected = {label: n for label, n in backup.trailer.get("counts", {}).items() if n}
