@@ -263,8 +263,9 @@ def record_city(state: RecordState) -> City | None:
 def require_history_reader(user, state: RecordState) -> None:
     """404 unless the user may read the record's city.
 
-    A record reached from no city at all (a funder, a network with no home city) is reference
-    data, which every signed-in user reads.
+    Reference data reached from no city at all (a funder, a network with no home city) is read
+    by every signed-in user; any other record without a city (a person who holds no seat) only
+    by superusers.
     """
     if user.is_superuser:
         return
@@ -272,7 +273,7 @@ def require_history_reader(user, state: RecordState) -> None:
         raise Http404("No such record.")
     if state.in_cities(visible_cities(user).values("id")):
         return
-    if state.in_cities(City.objects.values("id")):
+    if not state.tracked.reference or state.in_cities(City.objects.values("id")):
         raise Http404("No such record.")
 
 

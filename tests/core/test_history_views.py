@@ -17,7 +17,7 @@ from tests.compacts.factories import (
     CompactFactory,
     MilestoneFactory,
 )
-from tests.schools.factories import FunderFactory
+from tests.schools.factories import FunderFactory, PersonFactory
 
 
 def _history_url(obj, pk=None) -> str:
@@ -132,6 +132,14 @@ def test_reference_records_without_a_city_are_readable_by_every_member(outsider_
 
     assert response.status_code == 200
     assert "Gates Foundation" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_person_who_holds_no_seat_is_for_superusers_only(editor_client, superuser_client):
+    person = PersonFactory()
+
+    assert editor_client.get(_history_url(person)).status_code == 404
+    assert superuser_client.get(_history_url(person)).status_code == 200
 
 
 @pytest.mark.django_db
