@@ -37,12 +37,6 @@ def health_class(colour: str | None) -> str:
     return f"health-{colour}" if colour in HEALTH_LABELS else "health-none"
 
 
-@register.filter
-def status_count(figures, status: str) -> int:
-    """figures.commitments_with_status(status), for templates."""
-    return figures.commitments_with_status(status)
-
-
 @register.simple_tag
 def link_status(links, status: str) -> str:
     """The list of the commitments with a status."""
