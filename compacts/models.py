@@ -199,7 +199,7 @@ class Commitment(TimeStampedModel):
         related_name="opt_in_commitments",
         help_text="Leave empty when the commitment binds every participant.",
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[participants])
 
     objects = CommitmentQuerySet.as_manager()
 

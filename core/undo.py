@@ -144,7 +144,34 @@ def _recreate(tracked: Tracked, row, actor, outcome: UndoOutcome, *, reason: str
     instance._history_user = actor
     instance._change_reason = reason
     instance.save()
+    _restore_links(tracked, row, instance, outcome)
     return instance
+
+
+def _restore_links(tracked: Tracked, row, instance, outcome: UndoOutcome) -> None:
+    """Set the many-to-many links the history keeps (a commitment's opt-in participants) as they
+    were before the deletion; links to records deleted since are named in the outcome.
+
+    The deletion's own version holds no links (the cascade removed them first), so they come
+    from the version before it.
+    """
+    source = row.prev_record if row.history_type == "-" and row.prev_record else row
+    for m2m_field in tracked.history_model._history_m2m_fields:
+        target = m2m_field.m2m_reverse_field_name()
+        wanted = set(getattr(source, m2m_field.name).values_list(f"{target}_id", flat=True))
+        if not wanted:
+            continue
+        existing = set(
+            m2m_field.related_model._default_manager.filter(pk__in=wanted).values_list(
+                "pk", flat=True
+            )
+        )
+        getattr(instance, m2m_field.name).set(existing)
+        if len(wanted - existing):
+            outcome.not_restored.append(
+                f"{len(wanted - existing)} of the {m2m_field.verbose_name} of "
+                f"{tracked.verbose_name} “{_plain_label(tracked, instance)}”, deleted since"
+            )
 
 
 def _cascade_rows(tracked: Tracked, row) -> list[tuple[Tracked, object]]:

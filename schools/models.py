@@ -122,6 +122,11 @@ class District(Organization):
             ),
         ]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The subtype fixes the kind, so that full_clean() passes before the first save.
+        self.kind = OrganizationKind.DISTRICT
+
     def save(self, *args, **kwargs):
         self.kind = OrganizationKind.DISTRICT
         if self.nces_leaid == "":
@@ -141,6 +146,11 @@ class CharterNetwork(Organization):
 
     class Meta:
         ordering = ["name"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The subtype fixes the kind, so that full_clean() passes before the first save.
+        self.kind = OrganizationKind.CHARTER_NETWORK
 
     def save(self, *args, **kwargs):
         self.kind = OrganizationKind.CHARTER_NETWORK
@@ -221,6 +231,11 @@ class CharterSchool(Organization):
             errors["grade_high"] = "The highest grade cannot be below the lowest grade."
         if errors:
             raise ValidationError(errors)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The subtype fixes the kind, so that full_clean() passes before the first save.
+        self.kind = OrganizationKind.CHARTER_SCHOOL
 
     def save(self, *args, **kwargs):
         self.kind = OrganizationKind.CHARTER_SCHOOL
