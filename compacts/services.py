@@ -71,13 +71,43 @@ ACTIVITY_FIELDS = (
 GRANT_FIELDS = ("funder", "amount", "awarded_on", "months", "purpose")
 
 
+def _set_links_quietly(record: models.Model, m2m: dict) -> None:
+    """Set many-to-many links without the extra history version simple_history writes for
+    each link change: one save is one version, links included."""
+    record.skip_history_when_saving = True
+    try:
+        for name, values in m2m.items():
+            getattr(record, name).set(values)
+    finally:
+        del record.skip_history_when_saving
+
+
 def _save_new(record: models.Model, *, actor, m2m: dict | None = None) -> models.Model:
     with transaction.atomic(), recorded_as(actor):
         record.full_clean()
         record.save()
-        for name, values in (m2m or {}).items():
-            getattr(record, name).set(values)
+        if m2m:
+            _set_links_quietly(record, m2m)
+            _add_links_to_latest_version(record, m2m)
     return record
+
+
+def _add_links_to_latest_version(record: models.Model, m2m: dict) -> None:
+    """The creation version was written before the record had links; give it the links."""
+    version = record.history.order_by("-history_date", "-history_id").first()
+    for name in m2m:
+        field = record._meta.get_field(name)
+        source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+        link_rows = field.remote_field.through.objects.filter(**{source: record})
+        versioned = getattr(version, name).model
+        versioned.objects.bulk_create(
+            versioned(
+                history=version,
+                id=row.pk,
+                **{f"{source}_id": record.pk, f"{target}_id": getattr(row, f"{target}_id")},
+            )
+            for row in link_rows
+        )
 
 
 def _update(
@@ -101,9 +131,11 @@ def _update(
         if check is not None:
             check(current, data)
         current.full_clean()
+        links = {name: data[name] for name in m2m_names & set(data)}
+        if links:
+            # Links first, so that the version the save writes holds them.
+            _set_links_quietly(current, links)
         current.save()
-        for name in m2m_names & set(data):
-            getattr(current, name).set(data[name])
     return current
 
 

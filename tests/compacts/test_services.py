@@ -257,6 +257,29 @@ def test_commitment_create_records_opt_in_participants(compact, editor):
     assert list(commitment.participants.all()) == [participant]
 
 
+def test_a_commitment_save_with_participants_is_one_version_holding_them(compact, editor):
+    first, second = ParticipantFactory.create_batch(2, compact=compact)
+    commitment = services.commitment_create(
+        compact=compact,
+        category=Category.FAC,
+        title="Share buildings",
+        participants=[first],
+        actor=editor,
+    )
+    services.commitment_update(
+        commitment=commitment,
+        data={"participants": [second]},
+        actor=editor,
+        expected_version=version_token(commitment),
+    )
+
+    created, changed = commitment.history.order_by("history_date", "history_id")
+    assert (created.history_type, changed.history_type) == ("+", "~")
+    assert [p.participant for p in created.participants.all()] == [first]
+    assert [p.participant for p in changed.participants.all()] == [second]
+    assert {created.history_user, changed.history_user} == {editor}
+
+
 def test_commitment_create_refuses_participants_of_another_compact(compact, editor):
     other = ParticipantFactory(compact=CompactFactory(city=compact.city))
     with pytest.raises(ValidationError) as error:
