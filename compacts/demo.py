@@ -4,8 +4,9 @@ illustrative milestones and activities, so that every page has something true-lo
 `load_demo()` is idempotent: reference records and facts are upserted by their natural keys
 (a city by name and state, a compact by city and title, a term by person, seat and start ...),
 and the generated milestones and activities, recognised by their illustrative note, are replaced.
-Everything runs in one transaction. compacts/demo_data/NOTES.md explains the choices made where
-the files are silent.
+Everything runs in one transaction, and every record written has its history, authored by the
+actor given (the "system" user by default). compacts/demo_data/NOTES.md explains the choices
+made where the files are silent.
 """
 
 from __future__ import annotations
@@ -30,7 +31,9 @@ from compacts.choices import (
     MilestoneStatus,
 )
 from compacts.models import Activity, Commitment, Compact, Grant, Milestone, Participant, Signatory
+from core.audit import recorded_as
 from core.context_processors import DEMO_BANNER_CACHE_KEY
+from core.history import system_user
 from core.models import DemoDataset
 from schools.choices import LeadershipRole, OrganizationKind
 from schools.models import (
@@ -184,16 +187,17 @@ class CityDemo:
 class DemoLoader:
     """Builds the demo dataset for a given `today`; deterministic for a given date."""
 
-    def __init__(self, today: datetime.date, data_dir: Path = DEMO_DIR):
+    def __init__(self, today: datetime.date, data_dir: Path = DEMO_DIR, actor=None):
         self.today = today
         self.data_dir = data_dir
+        self.actor = actor
         self.cities: dict[str, CityDemo] = {}
         # Generated records, written in bulk, and the instant each record was last touched.
         self.generated: dict[type[models.Model], list[models.Model]] = {Milestone: [], Activity: []}
         self.touched: dict[type[models.Model], list[tuple[models.Model, datetime.datetime]]] = {}
 
     def run(self) -> dict[str, int]:
-        with transaction.atomic():
+        with transaction.atomic(), recorded_as(self.actor):
             self.load_compacts()
             self.load_networks()
             self.load_leadership()
@@ -423,15 +427,20 @@ class DemoLoader:
     # --- generated, illustrative records -----------------------------------------------------
 
     def generate_milestones_and_activities(self) -> None:
-        # Generated records are replaced wholesale and in bulk: no history rows or signals for
-        # hundreds of illustrative records (nothing refers to a milestone or an activity).
+        # Generated records are replaced wholesale and in bulk, without signals (nothing refers
+        # to a milestone or an activity), and their history goes with them: a reload leaves one
+        # creation version per generated record rather than piling up versions of records gone.
         compacts = [demo.compact for demo in self.cities.values()]
-        Milestone.objects.filter(
-            commitment__compact__in=compacts, notes__startswith=ILLUSTRATIVE
-        )._raw_delete(Milestone.objects.db)
-        Activity.objects.filter(compact__in=compacts, notes__startswith=ILLUSTRATIVE)._raw_delete(
-            Activity.objects.db
-        )
+        replaced = {
+            Milestone: Milestone.objects.filter(
+                commitment__compact__in=compacts, notes__startswith=ILLUSTRATIVE
+            ),
+            Activity: Activity.objects.filter(compact__in=compacts, notes__startswith=ILLUSTRATIVE),
+        }
+        for model, records in replaced.items():
+            history = model.history.model.objects.filter(id__in=records.values("pk"))
+            history._raw_delete(history.db)
+            records._raw_delete(records.db)
         for name, demo in self.cities.items():
             stale = set()
             for commitment in demo.commitments:
@@ -551,7 +560,10 @@ class DemoLoader:
     def write_touch_times(self) -> None:
         """Insert the generated records, then give them and the commitments the time they were
         last touched rather than the moment of loading, so that stale commitments are stale
-        (auto_now sets updated_at on every insert and save)."""
+        (auto_now sets updated_at on every insert and save).
+
+        The generated records' creation versions are written last, so that they hold the stored
+        updated_at, which is the version token of an edit form (core.concurrency)."""
         for model, records in self.generated.items():
             model._default_manager.bulk_create(records, batch_size=500)
         for model, touches in self.touched.items():
@@ -559,6 +571,11 @@ class DemoLoader:
                 record.updated_at = moment
             records = [record for record, _ in touches]
             model._default_manager.bulk_update(records, ["updated_at"], batch_size=500)
+        now = timezone.now()
+        for model, records in self.generated.items():
+            model.history.bulk_history_create(
+                records, batch_size=500, default_user=self.actor, default_date=now
+            )
 
 
 class MilestonePlan:
@@ -672,6 +689,10 @@ def demo_counts() -> dict[str, int]:
     }
 
 
-def load_demo(*, today: datetime.date | None = None, data_dir: Path = DEMO_DIR) -> dict[str, int]:
-    """Load (or reload) the demo dataset and set the demo banner; returns the record counts."""
-    return DemoLoader(today or timezone.localdate(), data_dir).run()
+def load_demo(
+    *, today: datetime.date | None = None, data_dir: Path = DEMO_DIR, actor=None
+) -> dict[str, int]:
+    """Load (or reload) the demo dataset and set the demo banner; returns the record counts.
+
+    actor: the author of the history rows written (default: the "system" user)."""
+    return DemoLoader(today or timezone.localdate(), data_dir, actor or system_user()).run()

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.history import add_actor_argument, command_actor
 from schools.choices import USPS_STATES
 from schools.importers import (
     Filters,
@@ -43,12 +44,16 @@ class ImportCommand(BaseCommand):
             action="store_true",
             help="check the file and report what would change, writing nothing",
         )
+        add_actor_argument(parser)
 
     def handle(self, *args, **options):
         state = (options.get("state") or "").strip().upper() or None
         if state and state not in USPS_STATES:
             raise CommandError(f"--state takes a USPS code such as TX (got {options['state']!r}).")
         filters = Filters(state=state, cities=tuple(parse_city(c) for c in options["city"]))
+        # A mistyped --actor fails before the file is read; the default system user is only
+        # looked up (and created on first use) when something is written.
+        actor = command_actor(options) if options.get("actor") else None
         data = self._read(options["file"])
         network_map = None
         if options.get("network_map"):
@@ -64,7 +69,11 @@ class ImportCommand(BaseCommand):
             self.stdout.write(summary(plan, dry_run=True))
             self.stdout.write("Dry run: nothing was written.")
             return
-        apply_plan(plan, reason=f"{self.kind} import from {Path(options['file']).name}")
+        apply_plan(
+            plan,
+            actor=actor or command_actor(options),
+            reason=f"{self.kind} import from {Path(options['file']).name}",
+        )
         self.stdout.write(summary(plan))
 
     @staticmethod

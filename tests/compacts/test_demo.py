@@ -2,19 +2,37 @@
 illustrative, a reload changes nothing, and the dashboards get every health colour."""
 
 import datetime
+import io
 
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.utils import timezone
 
 from compacts.choices import CommitmentStatus
 from compacts.demo import BANNER, ILLUSTRATIVE, demo_counts, load_demo
-from compacts.models import Activity, Commitment, Compact, Milestone, Signatory
+from compacts.models import (
+    Activity,
+    Commitment,
+    Compact,
+    Grant,
+    Milestone,
+    Participant,
+    Signatory,
+)
+from core.concurrency import loaded_version, version_token
 from core.context_processors import DEMO_BANNER_CACHE_KEY, current_demo_banner
+from core.history import SYSTEM_USERNAME
 from core.models import DemoDataset
-from schools.models import CharterSchool, District, LeadershipTerm
+from schools.models import (
+    CharterNetwork,
+    CharterSchool,
+    City,
+    District,
+    LeadershipTerm,
+    Person,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -174,3 +192,51 @@ def test_stale_commitments_are_in_progress_and_untouched_for_ninety_days(demo):
     stale = Commitment.objects.stale(today)
     assert stale.exists()
     assert set(stale.values_list("status", flat=True)) == {CommitmentStatus.IN_PROGRESS}
+
+
+HISTORY_KEPT = [
+    City,
+    District,
+    CharterNetwork,
+    CharterSchool,
+    Person,
+    LeadershipTerm,
+    Compact,
+    Signatory,
+    Participant,
+    Commitment,
+    Milestone,
+    Activity,
+    Grant,
+]
+
+
+@pytest.mark.parametrize("model", HISTORY_KEPT, ids=lambda model: model.__name__)
+def test_every_record_it_writes_has_a_creation_version_by_the_system_user(demo, model):
+    created = model.history.filter(history_type="+")
+    assert set(created.values_list("id", flat=True)) == set(
+        model.objects.values_list("pk", flat=True)
+    )
+    assert set(model.history.values_list("history_user__username", flat=True)) == {SYSTEM_USERNAME}
+
+
+def test_a_generated_record_s_creation_version_is_the_version_its_edit_form_loads(demo):
+    for record in (Milestone.objects.first(), Activity.objects.last()):
+        version = loaded_version(record, version_token(record))
+        assert version is not None and version.history_type == "+"
+
+
+def test_a_reload_replaces_the_history_of_generated_records_with_the_actor_given(demo, editor):
+    call_command("load_demo", "--actor", "editor", stdout=io.StringIO())
+    for model in (Milestone, Activity):
+        assert model.history.count() == model.objects.count()
+        assert set(model.history.values_list("history_user", flat=True)) == {editor.pk}
+    # The facts did not change, so they keep their versions by the system user alone.
+    assert set(Compact.history.values_list("history_user__username", flat=True)) == {
+        SYSTEM_USERNAME
+    }
+
+
+def test_it_refuses_an_unknown_actor(demo):
+    with pytest.raises(CommandError, match='No user "nobody" to act as.'):
+        call_command("load_demo", "--actor", "nobody")

@@ -10,11 +10,13 @@ import sys
 import types
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from compacts.models import Participant
+from core.history import SYSTEM_USERNAME, system_user
 from schools.importers import DISTRICTS, SCHOOLS, Filters, prepare
 from schools.models import CharterNetwork, CharterSchool, City, District, unique_city_slug
 from tests.compacts.factories import CompactFactory
@@ -606,6 +608,35 @@ def test_a_changed_record_is_updated_with_a_history_row_and_others_are_untouched
     assert District.history.filter(nces_leaid="4800001").count() == 1
 
 
+def test_an_import_records_the_actor_it_is_given_on_every_history_row(
+    tmp_path, texas_districts, superuser
+):
+    run("import_districts", texas_districts, "--actor", "admin")
+    rows = District.history.all()
+    assert rows.count() == 3
+    assert {row.history_user for row in rows} == {superuser}
+    assert {row.history_user for row in City.history.all()} == {superuser}
+
+
+def test_an_import_without_an_actor_is_recorded_as_the_system_user(tmp_path):
+    path = write(tmp_path, "s.csv", _school_file(2))
+    run("import_schools", path)
+    users = {row.history_user for row in CharterSchool.history.all()}
+    assert [user.username for user in users] == [SYSTEM_USERNAME]
+    assert CharterSchool.history.count() == 2
+
+
+def test_an_unknown_actor_is_refused_and_nothing_is_written(texas_districts):
+    out, error = refused("import_districts", texas_districts, "--actor", "nobody")
+    assert error == 'No user "nobody" to act as.'
+    assert not District.objects.exists() and not District.history.exists()
+
+
+def test_a_dry_run_creates_no_system_user(texas_districts):
+    run("import_districts", texas_districts, "--dry-run")
+    assert not get_user_model().objects.filter(username=SYSTEM_USERNAME).exists()
+
+
 def test_a_dry_run_reports_the_counts_and_writes_nothing(tmp_path, texas_districts):
     out = run("import_districts", texas_districts, "--dry-run")
     assert "Districts would be created: 3, updated: 0, unchanged: 0." in out
@@ -758,11 +789,12 @@ def test_planning_reads_the_database_a_fixed_number_of_times(count):
 def test_a_first_import_writes_in_a_fixed_number_of_queries(tmp_path, count):
     DistrictFactory(nces_leaid="4800001")
     path = write(tmp_path, "s.csv", _school_file(count))
-    # 3 reads; savepoint; taken slugs, cities, their history; organizations, schools, their
-    # history; release
+    system_user()
+    # the system user; 3 reads; savepoint; taken slugs, cities, their history; organizations,
+    # schools, their history; release
     with CaptureQueriesContext(connection) as context:
         call_command("import_schools", path, stdout=io.StringIO())
-    assert_queries(context, 11)
+    assert_queries(context, 12)
     assert CharterSchool.objects.count() == count
 
 
