@@ -54,6 +54,26 @@ def test_it_creates_an_admin_an_editor_and_a_viewer(demo_cities, var_dir, capsys
     assert not User.objects.get(username="viewer").is_staff
 
 
+def test_each_user_has_a_distinct_readable_name(demo_cities, var_dir, capsys):
+    run(capsys)
+    names = {user.username: user.get_full_name() for user in User.objects.all()}
+    assert names == {"admin": "Demo Admin", "editor": "Demo Editor", "viewer": "Demo Viewer"}
+
+
+def test_a_rerun_names_users_made_before_they_had_distinct_names(demo_cities, var_dir, capsys):
+    run(capsys)
+    User.objects.update(first_name="Demo", last_name="")
+    run(capsys)
+    assert User.objects.get(username="viewer").get_full_name() == "Demo Viewer"
+
+
+def test_the_header_shows_the_signed_in_demo_user_s_name(demo_cities, var_dir, capsys, client):
+    run(capsys)
+    client.force_login(User.objects.get(username="editor"))
+    page = client.get("/", follow=True).content.decode()
+    assert "Signed in as </span>Demo Editor" in page
+
+
 def test_it_prints_passwords_that_sign_in_and_the_sign_in_address(demo_cities, var_dir, capsys):
     output = run(capsys)
     assert "http://127.0.0.1:8000/accounts/login/" in output

@@ -47,6 +47,10 @@ def _write_passwords(path: Path, passwords: dict[str, str]) -> None:
     os.replace(temporary, path)
 
 
+def _names(last_name: str) -> dict[str, str]:
+    return {"first_name": "Demo", "last_name": last_name}
+
+
 class Command(BaseCommand):
     help = (
         "Create the demo users once (admin, an editor of Spring Branch and Boston, a viewer of "
@@ -56,10 +60,11 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         cities = self._demo_cities()
         by_name = {city.name: city for city in cities}
+        # Distinct names, so that the header and the history say which demo user is which.
         users = [
-            ("admin", {"is_superuser": True, "is_staff": True}, Role.EDITOR, []),
-            ("editor", {}, Role.EDITOR, [by_name[name] for name in EDITOR_CITIES]),
-            ("viewer", {}, Role.VIEWER, cities),
+            ("admin", {**_names("Admin"), "is_superuser": True, "is_staff": True}, Role.EDITOR, []),
+            ("editor", _names("Editor"), Role.EDITOR, [by_name[name] for name in EDITOR_CITIES]),
+            ("viewer", _names("Viewer"), Role.VIEWER, cities),
         ]
         path = password_file()
         passwords = _stored_passwords(path)
@@ -91,7 +96,7 @@ class Command(BaseCommand):
     def _ensure_user(self, username, password, flags, role, cities) -> None:
         user, created = get_user_model().objects.get_or_create(
             username=username,
-            defaults={"email": f"{username}@example.org", "first_name": "Demo", **flags},
+            defaults={"email": f"{username}@example.org", **flags},
         )
         changed = created or any(getattr(user, key) != value for key, value in flags.items())
         for key, value in flags.items():
