@@ -2,14 +2,15 @@
 
 A user's memberships are edited inline on the user's page: that is where an administrator is
 when giving someone access. The Membership list answers the other question, who may see a city.
+Both lists export the selected rows as CSV or XLSX (a user's export leaves out the password hash).
 """
 
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.models import Membership
+from core.admin import Column, ExportActionsMixin, HistoryExportAdmin
 
 User = get_user_model()
 
@@ -25,15 +26,34 @@ class MembershipInline(admin.TabularInline):
 admin.site.unregister(User)
 
 
+# What a list of people with access needs; never the password hash.
+USER_EXPORT_FIELDS = (
+    "username",
+    "email",
+    "first_name",
+    "last_name",
+    "is_active",
+    "is_staff",
+    "is_superuser",
+    "last_login",
+    "date_joined",
+)
+
+
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(ExportActionsMixin, DjangoUserAdmin):
     inlines = [MembershipInline]
     list_display = ("username", "email", "first_name", "last_name", "is_active", "is_superuser")
     list_filter = ("is_active", "is_superuser", "memberships__role", "memberships__city")
 
+    def get_export_columns(self) -> list[Column]:
+        return [("id", lambda user: user.pk)] + [
+            (name, lambda user, name=name: getattr(user, name)) for name in USER_EXPORT_FIELDS
+        ]
+
 
 @admin.register(Membership)
-class MembershipAdmin(SimpleHistoryAdmin):
+class MembershipAdmin(HistoryExportAdmin):
     list_display = ("user", "city", "role", "updated_at")
     list_filter = ("role", "city")
     search_fields = (
