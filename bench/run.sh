@@ -68,6 +68,7 @@ fi
 
 # Production settings, as a deployment would set them.
 export DEBUG=0
+export PGOPTIONS="--client-min-messages=warning"
 SECRET_KEY="bench-$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=')"
 BENCH_PASSWORD="bench-$(head -c 18 /dev/urandom | base64 | tr -d '\n/+=')"
 export SECRET_KEY BENCH_PASSWORD

@@ -377,21 +377,62 @@ class _Writer:
 
     def _insert_local_columns(self, model, objs: list) -> None:
         local = list(model._meta.local_concrete_fields)
-        quote = connection.ops.quote_name
-        columns = ", ".join(quote(f.column) for f in local)
-        row = "(" + ", ".join(["%s"] * len(local)) + ")"
-        batch = max(1, min(BATCH_SIZE, connection.ops.bulk_batch_size(local, objs)))
+        self._execute_insert(
+            model, local, [tuple(getattr(obj, f.attname) for f in local) for obj in objs]
+        )
+
+    @staticmethod
+    def row_fields(model) -> list:
+        """The columns of `insert_rows`, in order: every concrete field but the primary key."""
+        return [f for f in model._meta.concrete_fields if not f.primary_key]
+
+    def insert_rows(self, model, rows: list[tuple]) -> None:
+        """Plain rows (values in `row_fields` order) for a table nothing else points at: no model
+        instances, the cheapest way to write 200,000 activities on any backend."""
+        fields = self.row_fields(model)
+        relations = [
+            (i, self.positions[_root(f.related_model)])
+            for i, f in enumerate(fields)
+            if f.is_relation
+        ]
+        for row in rows:
+            values = list(row)
+            for i, positions in relations:
+                if values[i] is not None:
+                    values[i] = positions[values[i]]
+            self.hasher.update(repr((model.__name__, *values)).encode())
+        self._execute_insert(model, fields, rows)
+        self._count(model, len(rows))
+
+    @staticmethod
+    def _execute_insert(model, fields: list, rows: list[tuple]) -> None:
+        """Multi-row INSERTs in batches the backend accepts, dates adapted as Django would."""
+        if not rows:
+            return
+        ops = connection.ops
+        adapters = [
+            ops.adapt_datetimefield_value
+            if isinstance(f, models.DateTimeField)
+            else ops.adapt_datefield_value
+            if isinstance(f, models.DateField)
+            else None
+            for f in fields
+        ]
+        quote = ops.quote_name
+        columns = ", ".join(quote(f.column) for f in fields)
+        placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
+        batch = max(1, min(BATCH_SIZE, ops.bulk_batch_size(fields, rows)))
         with connection.cursor() as cursor:
-            for start in range(0, len(objs), batch):
-                chunk = objs[start : start + batch]
+            for start in range(0, len(rows), batch):
+                chunk = rows[start : start + batch]
                 params = [
-                    f.get_db_prep_save(getattr(obj, f.attname), connection)
-                    for obj in chunk
-                    for f in local
+                    adapt(value) if adapt else value
+                    for row in chunk
+                    for adapt, value in zip(adapters, row, strict=True)
                 ]
                 cursor.execute(
                     f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES "
-                    + ", ".join([row] * len(chunk)),
+                    + ", ".join([placeholder] * len(chunk)),
                     params,
                 )
 
@@ -1040,7 +1081,14 @@ class _Generator:
             factor = 0.05 if meta["draft"] else (1.0 if meta["live"] else 0.6)
             weights.append(meta["weight"] * years * factor)
         per_compact = distribute(self.n["activities"], weights)
-        batch: list[Activity] = []
+        fields = [f.attname for f in self.w.row_fields(Activity)]
+        expected = [
+            "created_at", "updated_at", "compact_id", "commitment_id", "kind", "occurred_on",
+            "title", "district_attendees", "charter_attendees", "notes",
+        ]  # fmt: skip
+        if fields != expected:
+            raise RuntimeError(f"Activity's columns changed ({fields}): update activities().")
+        batch: list[tuple] = []
         for meta, count in zip(self.compact_meta, per_compact, strict=True):
             compact, commitments = meta["compact"], meta["commitments"]
             first = meta["signed"] - datetime.timedelta(days=180 if meta["draft"] else 0)
@@ -1052,28 +1100,29 @@ class _Generator:
                 created = self.stamp(
                     min(self.anchor, occurred + datetime.timedelta(days=rng.randint(0, 7)))
                 )
+                commitment_id = (
+                    commitments[rng.randrange(len(commitments))].pk
+                    if commitments and rng.random() < 0.4
+                    else None
+                )
                 batch.append(
-                    Activity(
-                        compact_id=compact.pk,
-                        commitment_id=(
-                            commitments[rng.randrange(len(commitments))].pk
-                            if commitments and rng.random() < 0.4
-                            else None
-                        ),
-                        kind=kind,
-                        occurred_on=occurred,
-                        title=titles[rng.randrange(len(titles))],
-                        district_attendees=rng.randint(0, 12) * crowd,
-                        charter_attendees=rng.randint(0, 12) * crowd,
-                        notes="Minutes on file." if rng.random() < 0.05 else "",
-                        created_at=created,
-                        updated_at=created,
+                    (
+                        created,
+                        created,
+                        compact.pk,
+                        commitment_id,
+                        str(kind),
+                        occurred,
+                        titles[rng.randrange(len(titles))],
+                        rng.randint(0, 12) * crowd,
+                        rng.randint(0, 12) * crowd,
+                        "Minutes on file." if rng.random() < 0.05 else "",
                     )
                 )
                 if len(batch) >= BATCH_SIZE:
-                    self.w.insert(Activity, batch, remember=False)
+                    self.w.insert_rows(Activity, batch)
                     batch = []
-        self.w.insert(Activity, batch, remember=False)
+        self.w.insert_rows(Activity, batch)
 
     def grants(self) -> None:
         rng = self.rng
