@@ -2,6 +2,7 @@
 
 import os
 import secrets
+import warnings
 from datetime import timedelta
 from pathlib import Path
 
@@ -165,6 +166,13 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
+
+# Django 6.0's default: a URL typed without a scheme (admin forms) is read as https://. Django 5.2
+# notes once that this transitional setting goes in 6.0 (where it is ignored): nothing to do then.
+FORMS_URLFIELD_ASSUME_HTTPS = True
+warnings.filterwarnings(
+    "ignore", message="The FORMS_URLFIELD_ASSUME_HTTPS transitional setting is deprecated."
+)
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

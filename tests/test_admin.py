@@ -15,7 +15,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from accounts.models import Membership
-from compacts.models import Commitment
+from compacts.models import Commitment, Compact
 from core.models import DemoDataset
 from schools.models import City
 from tests.accounts import factories as account_factories
@@ -261,3 +261,9 @@ def test_a_change_page_links_to_the_record_history(superuser_client):
     assert _url(compact._meta.model, "history", compact.pk) in page.content.decode()
     history = superuser_client.get(_url(compact._meta.model, "history", compact.pk))
     assert history.status_code == 200
+
+
+def test_an_admin_url_typed_without_a_scheme_is_read_as_https(superuser):
+    form_class = admin.site._registry[Compact].get_form(_request_for(superuser))
+    field = form_class.base_fields["document_url"]
+    assert field.clean("example.org/compact.pdf") == "https://example.org/compact.pdf"
