@@ -111,14 +111,17 @@ def edit_controls(page) -> list[str]:
 
 
 def focus_is_visible(page) -> bool:
-    """Whether the focused element shows a focus ring (outline or Bootstrap's box-shadow)."""
+    """Whether the focused element shows a focus ring: an outline, or Bootstrap's coloured
+    box-shadow. (Contexts ask for reduced motion, so styles are final, not mid-transition.)"""
     return page.evaluate(
         """() => {
           const el = document.activeElement;
           if (!el || el === document.body) return false;
           const s = getComputedStyle(el);
           const outline = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0;
-          const shadow = s.boxShadow && s.boxShadow !== 'none';
+          const clear = /rgba\\(\\d+, \\d+, \\d+, 0\\)/.test(s.boxShadow);
+          const shadow = s.boxShadow !== 'none' && !clear
+            && /[1-9]\\d*(\\.\\d+)?px/.test(s.boxShadow);
           const box = el.getBoundingClientRect();
           return (outline || shadow) && box.width > 1 && box.height > 1;
         }"""
@@ -136,13 +139,25 @@ def focused(page) -> dict:
     )
 
 
-def tab_to(page, predicate, *, limit: int = 40, back: bool = False) -> dict:
-    """Press Tab (or Shift+Tab) until the focused element matches; fail after `limit` presses."""
+def tab_to(page, predicate, *, limit: int = 40) -> dict:
+    """Press Tab until the focused element matches (or it already does); fail after `limit`."""
+    element = focused(page)
     seen = []
     for _ in range(limit):
-        page.keyboard.press("Shift+Tab" if back else "Tab")
-        element = focused(page)
         if predicate(element):
             return element
         seen.append(element)
+        page.keyboard.press("Tab")
+        element = focused(page)
     raise AssertionError(f"Tab never reached the element on {page.url}; focus went to: {seen}")
+
+
+def tab_out_of(page, element_id: str, *, limit: int = 6) -> dict:
+    """Press Tab until focus leaves the element (a date input takes a Tab per part: month, day,
+    year and its calendar button)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        element = focused(page)
+        if element["id"] != element_id:
+            return element
+    raise AssertionError(f"focus stays in #{element_id} on {page.url}")

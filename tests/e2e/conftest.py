@@ -18,8 +18,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import setup_databases, teardown_databases
 
 from tests.e2e.browser import (
     CHROMIUM,
@@ -97,8 +100,29 @@ def _create_people(site: Site) -> None:
     UserFactory(username=site.admin, is_superuser=True, is_staff=True)
 
 
+# The project's own database, as configured before any test database replaces it.
+PROJECT_DATABASE = settings.DATABASES["default"]["NAME"]
+
+
 @pytest.fixture(scope="package")
-def site(chromium, _async_unsafe_allowed, django_db_setup, django_db_blocker) -> Iterator[Site]:
+def _test_database(django_db_setup, django_db_blocker) -> Iterator[None]:
+    """The test database, whatever else was selected. pytest-django creates one only when a
+    collected test asks for the database by marker or fixture; these tests share committed data
+    instead, so when they run alone nothing has created it yet and the connection still points at
+    the project's own database, which must never be loaded or flushed here."""
+    created = None
+    with django_db_blocker.unblock():
+        if connection.settings_dict["NAME"] == PROJECT_DATABASE:
+            created = setup_databases(verbosity=0, interactive=False, aliases={"default"})
+    assert connection.settings_dict["NAME"] != PROJECT_DATABASE, "not on a test database"
+    yield
+    if created is not None:
+        with django_db_blocker.unblock():
+            teardown_databases(created, verbosity=0)
+
+
+@pytest.fixture(scope="package")
+def site(chromium, _async_unsafe_allowed, _test_database, django_db_blocker) -> Iterator[Site]:
     from pytest_django.live_server_helper import LiveServer
 
     # The production hasher's deliberate slowness would dominate every sign-in.
@@ -118,6 +142,7 @@ def site(chromium, _async_unsafe_allowed, django_db_setup, django_db_blocker) ->
     finally:
         if server is not None:
             server.stop()
+        assert connection.settings_dict["NAME"] != PROJECT_DATABASE
         with django_db_blocker.unblock():
             call_command("flush", interactive=False, verbosity=0)
         fast_hashing.disable()
@@ -151,20 +176,19 @@ class BrowserProblems:
         self.seen: list[str] = []
 
     def watch(self, page) -> None:
-        page.on(
-            "console",
-            lambda message: (
-                message.type == "error"
-                and self.seen.append(f"console error on {page.url}: {message.text}")
-            ),
-        )
+        page.on("console", lambda message: self._console(page, message))
         page.on("pageerror", lambda error: self.seen.append(f"page error on {page.url}: {error}"))
-        page.on(
-            "requestfailed",
-            lambda request: self.seen.append(
-                f"request failed on {page.url}: {request.url} ({request.failure})"
-            ),
-        )
+        page.on("requestfailed", lambda request: self._request_failed(page, request))
+
+    def _console(self, page, message) -> None:
+        if message.type == "error":
+            source = (message.location or {}).get("url") or "the page"
+            self.seen.append(f"console error on {page.url}: {message.text} [{source}]")
+
+    def _request_failed(self, page, request) -> None:
+        # A load cut short because the page moved on (ERR_ABORTED) is no fault of the page.
+        if "ERR_ABORTED" not in (request.failure or ""):
+            self.seen.append(f"request failed on {page.url}: {request.url} ({request.failure})")
 
     def expect(self, fragment: str) -> None:
         """Forgive one expected console error (e.g. a deliberately refused page)."""
@@ -190,6 +214,10 @@ def open_page(browser, site, browser_problems) -> Iterator[Callable]:
         if viewport == PHONE:
             options.setdefault("is_mobile", True)
             options.setdefault("has_touch", True)
+        # Styles settle at once (Bootstrap drops its transitions), so a focus ring is measured
+        # as shown, not halfway through fading in.
+        options.setdefault("reduced_motion", "reduce")
+        options.setdefault("locale", "en-US")
         if as_user is not None and as_user not in site.storage:
             context = browser.new_context(viewport=LAPTOP)
             page = context.new_page()

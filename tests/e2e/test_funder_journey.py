@@ -1,0 +1,173 @@
+"""A funder reads, compares and downloads, and can change nothing: they sign in, sort the
+portfolio by health, download it as CSV and XLSX, open a city at risk and follow a figure to the
+records it counts. No page shows them an edit control, and a forged write is refused."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import openpyxl
+import pytest
+
+from tests.e2e.browser import sign_in_through_the_form
+from tests.e2e.checks import edit_controls
+
+pytestmark = pytest.mark.e2e
+
+HEALTH_ORDER = {"red": 0, "amber": 1, "green": 2}
+COLUMNS = [
+    "city",
+    "state",
+    "compacts",
+    "commitment_completion",
+    "milestone_on_time",
+    "overdue_milestones",
+    "signatory_retention",
+    "leadership_changes_since_signing",
+    "charter_participation",
+    "name_only",
+    "stale_commitments",
+    "health",
+]
+
+
+def _portfolio_rows(page) -> list[dict]:
+    """The portfolio table as the page shows it: city name and every metric's exact value."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('.portfolio-table tbody tr')].map(tr => {
+          const row = {city: tr.querySelector('th a').innerText.trim(), slug: tr.dataset.city,
+                       state: tr.querySelector('td').innerText.trim()};
+          for (const td of tr.querySelectorAll('td[data-metric]')) {
+            row[td.dataset.metric] = td.dataset.value;
+          }
+          return row;
+        })"""
+    )
+
+
+def _assert_no_edit_control(page) -> None:
+    assert edit_controls(page) == [], f"edit controls shown to a viewer on {page.url}"
+
+
+def _download(page, link_name: str):
+    with page.expect_download() as info:
+        page.get_by_role("link", name=link_name).click()
+    download = info.value
+    return download.suggested_filename, open(download.path(), "rb").read()
+
+
+def test_a_funder_compares_downloads_and_follows_a_figure_and_can_change_nothing(open_page, site):
+    from schools.models import City
+
+    page = open_page()
+    sign_in_through_the_form(page, site, site.funder)
+    cities = page.locator(".city-cards > li")
+    assert cities.count() == City.objects.count()
+    _assert_no_edit_control(page)
+
+    # The portfolio, sorted by health: at risk first, then needs attention, then on track, and
+    # the cities with no live compact (no health) last.
+    page.get_by_role("link", name="Reports").click()
+    page.wait_for_url(site("/reports/"))
+    _assert_no_edit_control(page)
+    page.get_by_role("columnheader", name="Health").get_by_role("link").click()
+    page.wait_for_url(site("/reports/?sort=health"))
+    assert page.get_by_role("columnheader", name=re.compile("Health")).get_attribute(
+        "aria-sort"
+    ) == ("ascending")
+    rows = _portfolio_rows(page)
+    assert len(rows) == City.objects.count()
+    ranks = [HEALTH_ORDER.get(row["health"], 3) for row in rows]
+    assert ranks == sorted(ranks), [row["health"] for row in rows]
+    assert {row["health"] for row in rows} >= {"red", "amber", "green"}
+
+    # CSV: the same rows in the same order with the same values as the page.
+    filename, body = _download(page, "Download CSV")
+    assert filename.endswith(".csv")
+    table = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    assert table[0] == COLUMNS
+    assert [line[0] for line in table[1:]] == [row["city"] for row in rows]
+    for line, row in zip(table[1:], rows, strict=True):
+        for column, value in zip(COLUMNS, line, strict=True):
+            if column in row and column != "city":
+                assert value == row[column], (row["city"], column, value, row[column])
+
+    # XLSX: one sheet, the same rows, ratios as numbers.
+    filename, body = _download(page, "Download XLSX")
+    assert filename.endswith(".xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(body), read_only=True).worksheets[0]
+    lines = list(sheet.iter_rows(values_only=True))
+    assert list(lines[0]) == COLUMNS
+    assert [line[0] for line in lines[1:]] == [row["city"] for row in rows]
+    for line, row in zip(lines[1:], rows, strict=True):
+        if row.get("health"):
+            assert line[COLUMNS.index("health")] == row["health"]
+            retention = line[COLUMNS.index("signatory_retention")]
+            if row["signatory_retention"]:
+                assert retention == pytest.approx(float(row["signatory_retention"]))
+            assert line[COLUMNS.index("overdue_milestones")] == int(row["overdue_milestones"])
+
+    # A city at risk, and the figure behind its overdue milestones.
+    red = next(row for row in rows if row["health"] == "red" and row["overdue_milestones"] != "0")
+    page.locator(f"tr[data-city='{red['slug']}'] th a").click()
+    page.wait_for_url(site(f"/cities/{red['slug']}/"))
+    assert page.locator("#health-heading .health-badge").inner_text().strip() == "At risk"
+    assert page.locator(".health-panel .reasons li").count() >= 1
+    _assert_no_edit_control(page)
+    figure = page.locator("[data-metric=overdue_milestones]")
+    count = int(figure.get_attribute("data-value"))
+    assert count == int(red["overdue_milestones"])
+    figure.get_by_role("link").click()
+    page.wait_for_url(re.compile(r"/milestones/\?.*overdue=true"))
+    assert page.locator("main table tbody tr").count() == count
+    noun = "milestone" if count == 1 else "milestones"
+    assert page.locator(".result-count").inner_text().startswith(f"{count} {noun}")
+    for badge in page.locator("main table tbody tr").all_inner_texts():
+        assert "Overdue" in badge or "overdue" in badge, badge
+    _assert_no_edit_control(page)
+
+    # The compact page of that city, and every list, show no edit control either.
+    page.go_back()
+    page.locator(".compact-list h3 a").first.click()
+    page.wait_for_url(re.compile(r"/compacts/\d+/$"))
+    _assert_no_edit_control(page)
+    for path in ("/commitments/", "/milestones/", "/activities/", "/leadership/", "/schools/"):
+        page.goto(site(path))
+        _assert_no_edit_control(page)
+    page.goto(site("/networks/"))
+    _assert_no_edit_control(page)
+
+    # A forged write, with the funder's session and a valid CSRF token, is refused.
+    _assert_a_direct_post_is_refused(page, site, red["slug"])
+
+
+def _assert_a_direct_post_is_refused(page, site, slug: str) -> None:
+    from compacts.models import Milestone
+
+    milestone = (
+        Milestone.objects.filter(commitment__compact__city__slug=slug)
+        .exclude(status="done")
+        .order_by("pk")
+        .first()
+    )
+    token = page.locator("header input[name=csrfmiddlewaretoken]").input_value()
+    response = page.context.request.post(
+        site(f"/milestones/{milestone.pk}/done/"),
+        form={
+            "csrfmiddlewaretoken": token,
+            "completed_on": "2020-01-01",
+            "evidence_url": "https://example.org/forged",
+        },
+        headers={"Referer": site(f"/milestones/{milestone.pk}/done/")},
+        max_redirects=0,
+    )
+    assert response.status == 403
+    body = response.text()
+    assert "Not allowed" in body  # the role check answered, not the CSRF check
+    assert "This form has expired" not in body
+    status = milestone.status
+    milestone.refresh_from_db()
+    assert (milestone.status, milestone.evidence_url) == (status, milestone.evidence_url)
+    assert milestone.evidence_url != "https://example.org/forged"
