@@ -167,8 +167,8 @@ def machine() -> dict:
         "django": django.get_version(),
         "gunicorn": gunicorn.__version__,
         "postgresql": postgres,
-        "wrk": version(["sh", "-c", "wrk -v 2>&1 | head -1"]),
-        "commit": version(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"]),
+        "wrk": version(["sh", "-c", "wrk -v 2>&1 | head -1"]).split(" [")[0],
+        "commit": version(["git", "-C", str(ROOT), "describe", "--always", "--dirty"]),
     }
 
 
