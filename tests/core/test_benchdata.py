@@ -190,3 +190,28 @@ def test_the_command_with_force_empties_the_database_first(capsys):
 def test_the_command_rejects_a_scale_that_is_not_positive(scale):
     with pytest.raises(CommandError, match="positive"):
         call_command("generate_bench_data", "--scale", scale)
+
+
+@pytest.mark.django_db
+def test_a_generated_milestone_can_be_marked_done_with_its_version_and_first_history_row():
+    from compacts.services import milestone_mark_done
+    from core.concurrency import version_token
+
+    benchdata.generate(scale=0.01, anchor=ANCHOR)
+    Milestone = apps.get_model("compacts.Milestone")
+    milestone = Milestone.objects.filter(status="planned").first()
+    editor = get_user_model().objects.get(username=benchdata.BENCH_EDITORS[0])
+
+    milestone_mark_done(
+        milestone=milestone,
+        completed_on=ANCHOR,
+        evidence_url="https://evidence.example.org/x",
+        actor=editor,
+        expected_version=version_token(milestone),
+    )
+
+    milestone.refresh_from_db()
+    assert milestone.status == "done"
+    assert list(milestone.history.values_list("history_user__username", flat=True)) == [
+        editor.username
+    ]
