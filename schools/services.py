@@ -1,5 +1,6 @@
 """Writes to leadership records: finding a person by name and the leadership change, which closes
-a seat's open term and opens the successor's in one transaction."""
+a seat's open term and opens the successor's in one transaction (or, at a vacant seat, records
+the new leader alone)."""
 
 from __future__ import annotations
 
@@ -44,7 +45,7 @@ def person_find_or_create(*, full_name: str, actor) -> Person:
 class LeadershipChange:
     """The outcome of a leadership change, for the confirmation message."""
 
-    closed_term: LeadershipTerm
+    closed_term: LeadershipTerm | None  # None: the seat was vacant, no term was closed
     new_term: LeadershipTerm
     # Compacts whose signatory held the closed term: they lost (or, with a future last day, will
     # lose) a signatory still in post.
@@ -60,11 +61,48 @@ def _seat_open_term(organization: Organization, role: str) -> LeadershipTerm | N
     return term
 
 
+def _open_term(organization, role, name: str, first_day, title: str, actor) -> LeadershipTerm:
+    """The new leader's open term at the seat (inside the caller's transaction)."""
+    person = person_find_or_create(full_name=name, actor=actor)
+    term = LeadershipTerm(
+        person=person, organization=organization, role=role, title=title, started_on=first_day
+    )
+    term.full_clean()
+    term.save()
+    return term
+
+
+def _vacant_seat_errors(
+    organization: Organization, role: str, last_day, end_reason: str, first_day: datetime.date
+) -> dict[str, str]:
+    """Why a new leader cannot be recorded at this vacant seat (empty when they can)."""
+    role_label = LeadershipRole(role).label.lower() if role in LeadershipRole.values else role
+    if last_day or end_reason:
+        # Whoever gives a last day means to close a term: a wrong seat, or a missing record.
+        return {
+            "role": f"Nobody is recorded in post as {role_label} of {organization}, so there is "
+            "no term to close. Check the organization and role; to record a leader for the "
+            "vacant seat, leave the last day and the reason empty."
+        }
+    previous = (
+        LeadershipTerm.objects.filter(organization=organization, role=role)
+        .select_related("person")
+        .order_by("-ended_on", "-started_on")
+        .first()
+    )
+    if previous is not None and first_day < previous.ended_on:
+        return {
+            "successor_first_day": f"{previous.person} held this seat until "
+            f"{_day(previous.ended_on)}; the new leader cannot start before that."
+        }
+    return {}
+
+
 def leadership_change(
     *,
     organization: Organization,
     role: str,
-    last_day: datetime.date,
+    last_day: datetime.date | None,
     end_reason: str,
     successor_name: str,
     successor_first_day: datetime.date,
@@ -72,31 +110,39 @@ def leadership_change(
     actor,
 ) -> LeadershipChange:
     """Close the open term of the seat (organization, role) on `last_day` and open the
-    successor's from `successor_first_day`, both or neither.
+    successor's from `successor_first_day`, both or neither. At a vacant seat (nobody in post),
+    given no last day and no reason, record the new leader's term alone.
 
-    Refuses: a seat with nobody in post, a last day before the leaving leader's term began, a
-    successor starting before that term began, a successor who already holds the seat, and any
-    second open term at the seat (the partial unique constraint backs this up).
+    Refuses: a last day or reason at a vacant seat (there is nothing to close: most likely the
+    wrong seat), a new leader at a vacant seat starting before the last leader left, an occupied
+    seat without the leaving leader's last day and reason, a last day before the leaving
+    leader's term began, a successor starting before that term began, a successor who already
+    holds the seat, and any second open term at the seat (the partial unique constraint backs
+    this up).
     """
     from compacts.models import Compact
 
     successor_name = _clean_name(successor_name)
-    role_label = LeadershipRole(role).label.lower() if role in LeadershipRole.values else role
     if not successor_name:
         raise ValidationError({"successor_name": "Give the successor's name."})
     try:
         with transaction.atomic(), recorded_as(actor):
             term = _seat_open_term(organization, role)
             if term is None:
-                raise ValidationError(
-                    {
-                        "role": f"Nobody is recorded in post as {role_label} of {organization}, "
-                        "so there is no term to close. Check the organization and role."
-                    }
+                errors = _vacant_seat_errors(
+                    organization, role, last_day, end_reason, successor_first_day
                 )
+                if errors:
+                    raise ValidationError(errors)
+                new_term = _open_term(
+                    organization, role, successor_name, successor_first_day, successor_title, actor
+                )
+                return LeadershipChange(closed_term=None, new_term=new_term)
             leaving = term.person
             errors = {}
-            if last_day < term.started_on:
+            if last_day is None:
+                errors["last_day"] = f"{leaving} is in post: give their last day."
+            elif last_day < term.started_on:
                 errors["last_day"] = (
                     f"{leaving} started in this seat on {_day(term.started_on)}; "
                     "the last day cannot be before that."
@@ -106,6 +152,8 @@ def leadership_change(
                     f"The successor cannot start before {leaving}'s term began "
                     f"({_day(term.started_on)})."
                 )
+            if not end_reason:
+                errors["end_reason"] = f"Say why {leaving} left."
             if _clean_name(leaving.full_name).lower() == successor_name.lower():
                 errors["successor_name"] = f"{leaving} already holds this seat."
             if errors:
@@ -116,16 +164,9 @@ def leadership_change(
             term.full_clean()
             term.save()
 
-            successor = person_find_or_create(full_name=successor_name, actor=actor)
-            new_term = LeadershipTerm(
-                person=successor,
-                organization=organization,
-                role=role,
-                title=successor_title,
-                started_on=successor_first_day,
+            new_term = _open_term(
+                organization, role, successor_name, successor_first_day, successor_title, actor
             )
-            new_term.full_clean()
-            new_term.save()
     except IntegrityError:
         # Another change of the same seat committed between our check and our write.
         raise ValidationError(

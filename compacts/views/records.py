@@ -571,6 +571,12 @@ def _prefilled_seat(request, form) -> tuple[dict, dict]:
 
 def _change_message(change) -> str:
     closed, new = change.closed_term, change.new_term
+    if closed is None:
+        return (
+            f"The seat was vacant: nobody was recorded in post as "
+            f"{new.get_role_display().lower()} of {new.organization}, so no term was closed. "
+            f"{new.person} is recorded in the seat from {_day(new.started_on)}."
+        )
     message = (
         f"Leadership change recorded: {closed.person} left as {closed.get_role_display().lower()} "
         f"of {closed.organization} on {_day(closed.ended_on)}; {new.person} took over on "
@@ -592,7 +598,11 @@ def leadership_change(request):
         form = LeadershipChangeForm(request.POST, user=request.user)
         seat = {}
         if form.is_valid():
-            require_editor(request.user, form.cleaned_data["organization"].city_id)
+            organization = form.cleaned_data["organization"]
+            # One without a city is offered only when a compact of a city the user edits has it
+            # as a participant or signatory (schools.forms.seat_organizations).
+            if organization.city_id is not None:
+                require_editor(request.user, organization.city_id)
             try:
                 change = leadership_change_service(**form.cleaned_data, actor=request.user)
             except ValidationError as error:
@@ -613,5 +623,6 @@ def leadership_change(request):
         submit="Record the change",
         **seat,
         intro="One leader leaves a seat and a successor takes it. Both are recorded together, or "
-        "neither.",
+        "neither. At a vacant seat, leave the last day and the reason empty: the new leader is "
+        "recorded alone.",
     )

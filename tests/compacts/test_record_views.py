@@ -792,7 +792,8 @@ def leadership_data(term, **overrides) -> dict:
         ({"successor_first_day": "2009-01-01"}, "successor_first_day", "cannot start before"),
         ({"last_day": "2015-02-30"}, "last_day", "valid date"),
         ({"role": LeadershipRole.MAYOR}, "role", "Nobody is recorded in post"),
-        ({"end_reason": ""}, "end_reason", "required"),
+        ({"end_reason": ""}, "end_reason", "Say why"),
+        ({"last_day": ""}, "last_day", "is in post: give their last day"),
     ],
 )
 def test_an_impossible_leadership_change_keeps_the_input_and_writes_nothing(
@@ -842,6 +843,92 @@ def test_the_leadership_change_says_when_the_prefilled_seat_is_vacant(editor_cli
     )
     assert f"Nobody is recorded in post as superintendent of {term.organization.name}" in text(
         response
+    )
+
+
+def test_an_editor_records_a_leader_at_a_vacant_seat_and_is_told_it_was_vacant(
+    editor, editor_client, seat
+):
+    seat.ended_on, seat.end_reason = datetime.date(2014, 6, 30), EndReason.RETIRED
+    seat.save()
+    response = editor_client.post(
+        reverse("compacts:leadership_change"),
+        leadership_data(seat, last_day="", end_reason="", successor_first_day="2016-08-01"),
+        follow=True,
+    )
+    [message] = messages_of(response)
+    assert message == (
+        f"The seat was vacant: nobody was recorded in post as superintendent of "
+        f"{seat.organization.name}, so no term was closed. Kept Name is recorded in the seat "
+        "from 1 Aug 2016."
+    )
+    new = LeadershipTerm.objects.get(person__full_name="Kept Name")
+    assert (new.organization_id, new.started_on, new.ended_on) == (
+        seat.organization_id,
+        datetime.date(2016, 8, 1),
+        None,
+    )
+    assert new.history.get().history_user == editor
+    seat.refresh_from_db()
+    assert seat.ended_on == datetime.date(2014, 6, 30)
+
+
+def test_a_leader_at_a_vacant_seat_cannot_start_before_the_last_one_left(editor_client, seat):
+    seat.ended_on, seat.end_reason = datetime.date(2014, 6, 30), EndReason.RETIRED
+    seat.save()
+    response = editor_client.post(
+        reverse("compacts:leadership_change"),
+        leadership_data(seat, last_day="", end_reason="", successor_first_day="2014-01-01"),
+    )
+    assert_field_error(
+        response, "successor_first_day", kept='value="Kept Name"', message="held this seat until"
+    )
+    assert LeadershipTerm.objects.count() == 1
+
+
+@pytest.fixture
+def network_seat(compact):
+    """The CEO seat of a network (no city) taking part in the editor's compact."""
+    network = CharterNetworkFactory(name="Xville Prep Network")
+    ParticipantFactory(compact=compact, organization=network)
+    return LeadershipTermFactory(
+        organization=network,
+        role=LeadershipRole.NETWORK_CEO,
+        person=PersonFactory(full_name="Net Leaving"),
+    )
+
+
+def test_an_editor_records_a_ceo_change_at_a_network_taking_part_in_their_compact(
+    editor_client, network_seat
+):
+    url = reverse("compacts:leadership_change")
+    form = editor_client.get(
+        f"{url}?organization={network_seat.organization_id}&role={network_seat.role}"
+    )
+    assert form.context["form"].initial["organization"].pk == network_seat.organization_id
+    assert "Xville Prep Network (Charter network)" in text(form)
+    assert "Net Leaving" in text(form)  # who is in post now
+    response = editor_client.post(url, leadership_data(network_seat), follow=True)
+    [message] = messages_of(response)
+    assert message.startswith("Leadership change recorded: Net Leaving left as network ceo")
+    network_seat.refresh_from_db()
+    assert network_seat.ended_on == datetime.date(2015, 6, 30)
+    assert LeadershipTerm.objects.get(person__full_name="Kept Name").is_open
+
+
+def test_a_network_taking_part_only_in_another_city_s_compact_cannot_be_chosen(
+    editor_client, network_seat, compact, city_y
+):
+    compact.participants.all().delete()
+    ParticipantFactory(compact=CompactFactory(city=city_y), organization=network_seat.organization)
+    response = editor_client.post(
+        reverse("compacts:leadership_change"), leadership_data(network_seat)
+    )
+    assert_field_error(response, "organization", message="Select a valid choice")
+    network_seat.refresh_from_db()
+    assert network_seat.ended_on is None
+    assert "Xville Prep Network" not in text(
+        editor_client.get(reverse("compacts:leadership_change"))
     )
 
 

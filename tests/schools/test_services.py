@@ -1,4 +1,6 @@
-"""The leadership change closes a seat's open term and opens the successor's, both or neither."""
+"""The leadership change closes a seat's open term and opens the successor's, both or neither;
+at a vacant seat it records the new leader alone. Editors choose among the organizations of the
+cities they edit and those without a city that take part in their compacts."""
 
 import datetime
 
@@ -8,10 +10,17 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from schools.choices import EndReason, LeadershipRole
+from schools.forms import seat_organizations
 from schools.models import LeadershipTerm, Person
 from schools.services import leadership_change, person_find_or_create
-from tests.compacts.factories import CompactFactory, SignatoryFactory
-from tests.schools.factories import DistrictFactory, LeadershipTermFactory, PersonFactory
+from tests.compacts.factories import CompactFactory, ParticipantFactory, SignatoryFactory
+from tests.schools.factories import (
+    CharterNetworkFactory,
+    DistrictFactory,
+    FunderFactory,
+    LeadershipTermFactory,
+    PersonFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -100,13 +109,99 @@ def test_it_refuses_a_successor_starting_before_the_predecessors_term_began(term
     assert not Person.objects.filter(full_name="Bea Coming").exists()
 
 
-def test_it_refuses_a_seat_with_nobody_in_post(district, editor):
+def test_it_refuses_a_last_day_at_a_seat_with_nobody_in_post(district, editor):
     LeadershipTermFactory(
         organization=district, started_on=STARTED, ended_on=datetime.date(2012, 1, 1)
     )
     with pytest.raises(ValidationError) as error:
         change(district, editor)
     assert "role" in error.value.error_dict
+    assert "leave the last day and the reason empty" in error.value.error_dict["role"][0].message
+    assert LeadershipTerm.objects.count() == 1
+
+
+def test_it_refuses_a_reason_alone_at_a_seat_with_nobody_in_post(district, editor):
+    with pytest.raises(ValidationError) as error:
+        change(district, editor, last_day=None)
+    assert "role" in error.value.error_dict
+    assert not LeadershipTerm.objects.exists()
+
+
+def vacant_change(district, editor, **overrides):
+    return change(district, editor, last_day=None, end_reason="", **overrides)
+
+
+def test_at_a_vacant_seat_it_records_the_new_leader_without_closing_anything(district, editor):
+    left = LeadershipTermFactory(
+        organization=district,
+        started_on=STARTED,
+        ended_on=datetime.date(2012, 1, 1),
+        end_reason=EndReason.RETIRED,
+    )
+    result = vacant_change(district, editor, successor_first_day=datetime.date(2013, 3, 1))
+    assert result.closed_term is None and result.compacts_losing_signatory == []
+    new = result.new_term
+    assert (new.person.full_name, new.started_on, new.ended_on) == (
+        "Bea Coming",
+        datetime.date(2013, 3, 1),
+        None,
+    )
+    assert new.history.get().history_user == editor
+    left.refresh_from_db()
+    assert (left.ended_on, left.end_reason) == (datetime.date(2012, 1, 1), EndReason.RETIRED)
+    assert left.history.count() == 1
+
+
+def test_a_seat_that_never_had_a_leader_gets_its_first(district, editor):
+    result = vacant_change(district, editor)
+    assert LeadershipTerm.objects.get() == result.new_term
+    assert result.new_term.is_open
+
+
+def test_at_a_vacant_seat_the_new_leader_cannot_start_before_the_last_one_left(district, editor):
+    LeadershipTermFactory(
+        organization=district,
+        person=PersonFactory(full_name="Cy Before"),
+        started_on=STARTED,
+        ended_on=datetime.date(2012, 1, 1),
+    )
+    with pytest.raises(ValidationError) as error:
+        vacant_change(district, editor, successor_first_day=datetime.date(2011, 12, 31))
+    [message] = error.value.error_dict["successor_first_day"][0].messages
+    assert (
+        message
+        == "Cy Before held this seat until 1 Jan 2012; the new leader cannot start before that."
+    )
+    assert LeadershipTerm.objects.count() == 1
+    assert not Person.objects.filter(full_name="Bea Coming").exists()
+
+
+def test_at_a_vacant_seat_the_new_leader_may_start_on_the_day_the_last_one_left(district, editor):
+    LeadershipTermFactory(
+        organization=district, started_on=STARTED, ended_on=datetime.date(2012, 1, 1)
+    )
+    result = vacant_change(district, editor, successor_first_day=datetime.date(2012, 1, 1))
+    assert result.new_term.started_on == datetime.date(2012, 1, 1)
+
+
+def test_a_first_leader_recorded_twice_is_refused_without_a_second_open_term(district, editor):
+    vacant_change(district, editor)
+    with pytest.raises(ValidationError) as error:
+        vacant_change(district, editor)
+    # The seat is no longer vacant: closing its term needs the leaving leader's last day.
+    assert set(error.value.error_dict) == {"last_day", "end_reason", "successor_name"}
+    assert LeadershipTerm.objects.filter(organization=district).count() == 1
+
+
+def test_an_occupied_seat_needs_the_leaving_leaders_last_day_and_reason(term, district, editor):
+    with pytest.raises(ValidationError) as error:
+        vacant_change(district, editor)
+    assert error.value.message_dict == {
+        "last_day": ["Ada Leaving is in post: give their last day."],
+        "end_reason": ["Say why Ada Leaving left."],
+    }
+    term.refresh_from_db()
+    assert term.ended_on is None
     assert LeadershipTerm.objects.count() == 1
 
 
@@ -177,3 +272,29 @@ def test_a_seat_whose_leader_announced_a_future_departure_can_still_change(distr
 def test_person_find_or_create_refuses_an_empty_name(editor):
     with pytest.raises(ValidationError):
         person_find_or_create(full_name=" ", actor=editor)
+
+
+# --- which organizations an editor may choose ---
+
+
+def test_editors_choose_their_cities_organizations_and_those_without_a_city_in_their_compacts(
+    editor, viewer, city_x, city_y
+):
+    compact = CompactFactory(city=city_x)
+    own = DistrictFactory(city=city_x)
+    taking_part = CharterNetworkFactory()
+    ParticipantFactory(compact=compact, organization=taking_part)
+    signed = FunderFactory()
+    SignatoryFactory(
+        compact=compact,
+        leadership_term__organization=signed,
+        leadership_term__role=LeadershipRole.OTHER,
+    )
+    only_elsewhere = CharterNetworkFactory()
+    ParticipantFactory(compact=CompactFactory(city=city_y), organization=only_elsewhere)
+    FunderFactory()  # takes part in no compact
+    DistrictFactory(city=city_y)
+
+    chosen = set(seat_organizations(editor).values_list("pk", flat=True))
+    assert chosen == {own.pk, taking_part.pk, signed.pk}
+    assert not seat_organizations(viewer).exists()  # a reader of city X edits nothing
