@@ -171,3 +171,15 @@ def _assert_a_direct_post_is_refused(page, site, slug: str) -> None:
     milestone.refresh_from_db()
     assert (milestone.status, milestone.evidence_url) == (status, milestone.evidence_url)
     assert milestone.evidence_url != "https://example.org/forged"
+
+
+def test_the_edit_control_check_finds_what_an_editor_is_offered(open_page, site):
+    """The check above is worth something only if it sees edit controls where there are some."""
+    from compacts.models import Compact
+
+    compact = Compact.objects.get(city__name="Spring Branch")
+    page = open_page(as_user="program")
+    page.goto(site(f"/compacts/{compact.pk}/"))
+    found = "\n".join(edit_controls(page))
+    for expected in ("/edit/", "/new/", "/delete/", "/done/", "/leadership/change/", "'Add "):
+        assert expected in found, f"{expected!r} not detected among:\n{found}"

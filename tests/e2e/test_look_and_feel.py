@@ -85,3 +85,20 @@ def test_styles_and_scripts_load_from_the_apps_own_static_files(open_page, site)
         )
         == "absolute"
     )
+
+
+def test_a_content_security_policy_violation_counts_as_a_browser_problem(
+    open_page, site, browser_problems
+):
+    """The console check is what catches inline scripts and styles the policy forbids."""
+    page = open_page()
+    page.goto(site("/accounts/login/"))
+    page.evaluate(
+        """() => {
+          const script = document.createElement('script');
+          script.textContent = 'window.inlineScriptRan = true';
+          document.head.appendChild(script);
+        }"""
+    )
+    assert page.evaluate("() => window.inlineScriptRan") is None
+    browser_problems.expect("Content Security Policy")

@@ -51,9 +51,25 @@ def _back_to_dashboard(page, site, slug: str) -> dict:
     return _dashboard(page)
 
 
-def test_an_editor_marks_a_milestone_done_with_evidence_and_the_dashboard_counts_it(
-    open_page, site
-):
+def _mark_done_with_evidence(page, milestone) -> None:
+    """From the compact page: the milestone's "Mark done" -> the form -> back, shown done."""
+    item = page.locator(f"#milestone-{milestone.pk}")
+    item.get_by_role("link", name=re.compile(r"^Mark done")).click()
+    page.get_by_label("Completed on").fill(timezone.localdate().isoformat())
+    page.get_by_label("Evidence link").fill(EVIDENCE)
+    page.get_by_role("button", name="Mark done").click()
+    page.wait_for_url(re.compile(r"/compacts/\d+/$"))
+    assert page.locator(".messages").inner_text().strip()
+    assert item.locator(".badge").first.inner_text() == "Done"
+    assert item.get_by_role("link", name="evidence").get_attribute("href") == EVIDENCE
+    assert item.get_by_role("link", name=re.compile("^Mark done")).count() == 0
+
+
+def test_an_editor_of_spring_branch_records_progress_and_a_leadership_change(open_page, site):
+    """The staff journey on the demo data. Spring Branch's signing superintendent retired in 2015
+    (public record) and nobody is recorded in that seat since, so the signatory still in post is
+    YES Prep's president: when the president leaves, retention falls from 1 of 2 to 0 of 2,
+    below one half, and the city turns red with that reason."""
     from compacts.models import Milestone
 
     milestone = Milestone.objects.get(
@@ -63,33 +79,30 @@ def test_an_editor_marks_a_milestone_done_with_evidence_and_the_dashboard_counts
     )
     page = open_page()
     before = _open_city(page, site, "Spring Branch")
+    assert before["retention"] == "0.500"
+    assert before["health"] == "On track"
+
     _open_compact(page, "SKY Partnership compact")
-
-    item = page.locator(f"#milestone-{milestone.pk}")
-    item.get_by_role("link", name=re.compile(r"^Mark done")).click()
-    page.get_by_label("Completed on").fill(timezone.localdate().isoformat())
-    page.get_by_label("Evidence link").fill(EVIDENCE)
-    page.get_by_role("button", name="Mark done").click()
-
-    # Back on the compact page, which says what happened and shows the milestone done.
-    page.wait_for_url(re.compile(r"/compacts/\d+/$"))
-    assert page.get_by_role("status").first.is_visible()
-    assert item.locator(".badge").first.inner_text() == "Done"
-    assert item.get_by_role("link", name="evidence").get_attribute("href") == EVIDENCE
-    assert item.get_by_role("link", name=re.compile("^Mark done")).count() == 0
-
+    _mark_done_with_evidence(page, milestone)
     milestone.refresh_from_db()
     assert (milestone.status, milestone.completed_on, milestone.evidence_url) == (
         "done",
         timezone.localdate(),
         EVIDENCE,
     )
+    _record_leadership_change(page, seat="Network CEO", successor="Jordan Successor", title="CEO")
+
     after = _back_to_dashboard(page, site, "spring-branch")
     assert after["done"] == before["done"] + 1
     assert after["on_time"] == before["on_time"] + 1  # due next year, done today: on time
+    assert after["retention"] == "0.000"
+    assert after["retention_shown"] == "0%"
+    assert after["health"] == "At risk"
+    assert "2 of 2 signatories have left since signing" in after["reasons"]
+    assert "2 of 2 signatories have left since signing" not in before["reasons"]
 
 
-def _record_leadership_change(page, *, seat: str, successor: str) -> None:
+def _record_leadership_change(page, *, seat: str, successor: str, title: str) -> None:
     """From the compact page: the signatory's seat -> "Record a leadership change" -> the form."""
     signatory = page.locator("#signatories li.list-group-item").filter(has_text=f"Seat: {seat}")
     assert signatory.get_by_text("Still in post").is_visible()
@@ -104,7 +117,7 @@ def _record_leadership_change(page, *, seat: str, successor: str) -> None:
     )
     page.get_by_label("Why they left").select_option(label="Moved to another post")
     page.get_by_label("Successor's full name").fill(successor)
-    page.get_by_label("Successor's title").fill("Superintendent")
+    page.get_by_label("Successor's title").fill(title)
     page.get_by_label("Successor's first day").fill(today.isoformat())
     page.get_by_role("button", name="Record the change").click()
     page.wait_for_url(re.compile(r"/compacts/\d+/$"))
@@ -122,7 +135,9 @@ def test_an_editor_records_that_the_superintendent_left_and_the_dashboard_turns_
     assert not any("left since signing" in reason for reason in before["reasons"])
 
     _open_compact(page, "High Quality Schools Compact")
-    _record_leadership_change(page, seat="Superintendent", successor="Alex Rivera Successor")
+    _record_leadership_change(
+        page, seat="Superintendent", successor="Alex Rivera Successor", title="Superintendent"
+    )
     signatory = page.locator("#signatories li.list-group-item").filter(has_text="Superintendent")
     assert signatory.get_by_text("Left", exact=True).is_visible()
     assert "Now in the seat: Alex Rivera Successor" in signatory.inner_text()
@@ -132,27 +147,3 @@ def test_an_editor_records_that_the_superintendent_left_and_the_dashboard_turns_
     assert after["retention_shown"] == "0%"
     assert after["health"] == "At risk"
     assert "1 of 1 signatory has left since signing" in after["reasons"]
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="H4 (compacts/views/records.py, schools/forms.py): the compact page offers 'Record a "
-    "leadership change' for every signatory's seat, but the form only lists organizations whose "
-    "city the user edits; networks have no city, so a Spring Branch editor cannot record that "
-    "YES Prep's president left (the seat field stays empty, no 'In post now').",
-)
-def test_an_editor_of_spring_branch_records_that_its_signatory_in_post_left(open_page, site):
-    """The issue's journey in Spring Branch. Its signing superintendent retired in 2015 (public
-    record) and nobody is recorded in the seat since, so the change that moves retention is the
-    other signatory's: YES Prep's president, 1 of 2 in post -> 0 of 2."""
-    page = open_page()
-    before = _open_city(page, site, "Spring Branch")
-    assert before["retention"] == "0.500"
-
-    _open_compact(page, "SKY Partnership compact")
-    _record_leadership_change(page, seat="Network CEO", successor="Jordan Successor")
-
-    after = _back_to_dashboard(page, site, "spring-branch")
-    assert after["retention"] == "0.000"
-    assert after["health"] == "At risk"
-    assert "2 of 2 signatories have left since signing" in after["reasons"]
