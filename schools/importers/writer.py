@@ -1,25 +1,27 @@
 """Carrying out a plan: every write of an import in one transaction, in bulk, with history.
 
 Districts, schools and networks are multi-table children of Organization, which Django's
-bulk_create refuses; they are written as one bulk insert of their Organization rows (which
-returns the new keys) and one multi-row insert of their own rows. Every created or changed
-record gets its history row, as a save() would write it (the child model's history only);
-unchanged records get none. Dashboards of the touched cities are invalidated after commit.
+bulk_create refuses; core.bulk.bulk_create_children writes them as one bulk insert of their
+Organization rows (which returns the new keys) and multi-row inserts of their own rows. Every
+created or changed record gets its history row, as a save() would write it (the child model's
+history only); unchanged records get none. Dashboards of the touched cities are invalidated
+after commit.
 """
 
 from __future__ import annotations
 
 import logging
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from core.bulk import bulk_create_children
 from schools.choices import OperatorType, OrganizationKind
 from schools.importers.layouts import DISTRICTS
 from schools.importers.planner import Plan
-from schools.models import CharterNetwork, CharterSchool, City, District, Organization
+from schools.models import CharterNetwork, CharterSchool, City, District
 
 logger = logging.getLogger(__name__)
 
@@ -156,38 +158,5 @@ def _bulk_create_organizations(model, objects: list, history) -> None:
     """Insert multi-table children of Organization in bulk, with their history rows."""
     if not objects:
         return
-    parent_fields = [field for field in Organization._meta.concrete_fields if not field.primary_key]
-    parents = [
-        Organization(**{field.attname: getattr(obj, field.attname) for field in parent_fields})
-        for obj in objects
-    ]
-    Organization.objects.bulk_create(parents, batch_size=500)
-    for obj, parent in zip(objects, parents, strict=True):
-        if parent.pk is None:
-            raise RuntimeError("The database did not return the new organizations' keys.")
-        obj.pk = obj.id = parent.pk
-        obj.created_at, obj.updated_at = parent.created_at, parent.updated_at
-        obj._state.adding = False
-    _insert_child_rows(model, objects)
+    bulk_create_children(model, objects, batch_size=500)
     model.history.bulk_history_create(objects, batch_size=500, **history)
-
-
-def _insert_child_rows(model, objects: list) -> None:
-    fields = model._meta.local_concrete_fields
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(field.column) for field in fields)
-    placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    batch = max(1, connection.ops.bulk_batch_size(fields, objects))
-    with connection.cursor() as cursor:
-        for start in range(0, len(objects), batch):
-            chunk = objects[start : start + batch]
-            params = [
-                field.get_db_prep_save(getattr(obj, field.attname), connection)
-                for obj in chunk
-                for field in fields
-            ]
-            cursor.execute(
-                f"INSERT INTO {quote(model._meta.db_table)} ({columns}) "
-                f"VALUES {', '.join([placeholders] * len(chunk))}",
-                params,
-            )
