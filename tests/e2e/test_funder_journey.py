@@ -128,10 +128,18 @@ def test_a_funder_compares_downloads_and_follows_a_figure_and_can_change_nothing
         assert "Overdue" in badge or "overdue" in badge, badge
     _assert_no_edit_control(page)
 
-    # The compact page of that city, and every list, show no edit control either.
+    # The compact page of that city, its history pages and every list show no edit control
+    # (no undo or restore either).
     page.go_back()
     page.locator(".compact-list h3 a").first.click()
     page.wait_for_url(re.compile(r"/compacts/\d+/$"))
+    _assert_no_edit_control(page)
+    page.get_by_role("link", name="History of this compact").click()
+    page.wait_for_url(re.compile(r"/history/compacts/compact/\d+/$"))
+    _assert_no_edit_control(page)
+    page.go_back()
+    page.get_by_role("link", name=re.compile("^Recent changes in")).click()
+    page.wait_for_url(site(f"/cities/{red['slug']}/changes/"))
     _assert_no_edit_control(page)
     for path in ("/commitments/", "/milestones/", "/activities/", "/leadership/", "/schools/"):
         page.goto(site(path))
