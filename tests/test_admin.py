@@ -96,11 +96,10 @@ def test_the_add_page_answers_a_superuser(superuser, superuser_client, model):
     assert response.status_code == expected
 
 
-@pytest.mark.parametrize("model", REGISTERED, ids=_label)
+# Only models the tests can make; third-party logs (axes) have their changelist checked above.
+@pytest.mark.parametrize("model", COUNTED, ids=_label)
 def test_the_change_page_answers_a_superuser(superuser_client, model):
     record = _some(model)
-    if record is None:
-        pytest.skip(f"no way to make a {model._meta.label} here; its changelist is checked")
     response = superuser_client.get(_url(model, "change", record.pk))
     assert response.status_code == 200
 
