@@ -125,11 +125,13 @@ def _test_database(django_db_setup, django_db_blocker) -> Iterator[None]:
 def site(chromium, _async_unsafe_allowed, _test_database, django_db_blocker) -> Iterator[Site]:
     from pytest_django.live_server_helper import LiveServer
 
-    # The production hasher's deliberate slowness would dominate every sign-in.
-    fast_hashing = override_settings(
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
+    test_settings = override_settings(
+        # The production hasher's deliberate slowness would dominate every sign-in.
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        # The live server answers on localhost whatever ALLOWED_HOSTS the environment gives.
+        ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "localhost"],
     )
-    fast_hashing.enable()
+    test_settings.enable()
     server = None
     try:
         with django_db_blocker.unblock():
@@ -145,7 +147,7 @@ def site(chromium, _async_unsafe_allowed, _test_database, django_db_blocker) -> 
         assert connection.settings_dict["NAME"] != PROJECT_DATABASE
         with django_db_blocker.unblock():
             call_command("flush", interactive=False, verbosity=0)
-        fast_hashing.disable()
+        test_settings.disable()
 
 
 @pytest.fixture(autouse=True)
