@@ -19,12 +19,11 @@ EDIT_WORDS = re.compile(
 )
 
 
-def horizontal_overflow(page) -> dict:
-    """The page's scroll width against the window, and the elements reaching past its right
-    edge (the likely culprits when it scrolls sideways)."""
+def horizontal_overflow(page, width: int) -> dict:
+    """The page's scroll width against the window, and the elements reaching past `width` (the
+    likely culprits when it scrolls sideways; on a phone the window widens to fit them)."""
     return page.evaluate(
-        """() => {
-          const width = window.innerWidth;
+        """(width) => {
           const culprits = [];
           for (const el of document.querySelectorAll('body *')) {
             const box = el.getBoundingClientRect();
@@ -35,14 +34,15 @@ def horizontal_overflow(page) -> dict:
               culprits.push(name + ' right=' + Math.round(box.right));
             }
           }
-          return {scrollWidth: document.documentElement.scrollWidth, innerWidth: width,
-                  culprits: culprits.slice(0, 15)};
-        }"""
+          return {scrollWidth: document.documentElement.scrollWidth,
+                  innerWidth: window.innerWidth, culprits: culprits.slice(0, 15)};
+        }""",
+        width,
     )
 
 
 def assert_no_horizontal_scroll(page, width: int) -> None:
-    overflow = horizontal_overflow(page)
+    overflow = horizontal_overflow(page, width)
     assert overflow["scrollWidth"] <= min(overflow["innerWidth"], width), (
         f"{page.url} scrolls sideways at {width} px: {overflow}"
     )

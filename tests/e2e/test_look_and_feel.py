@@ -102,3 +102,21 @@ def test_a_content_security_policy_violation_counts_as_a_browser_problem(
     )
     assert page.evaluate("() => window.inlineScriptRan") is None
     browser_problems.expect("Content Security Policy")
+
+
+def test_a_page_wider_than_the_phone_is_caught(open_page, site):
+    """The sideways-scroll check sees an element that pushes the page past 390 px."""
+    page = open_page(as_user="program", viewport=PHONE)
+    page.goto(site("/cities/"))
+    assert_no_horizontal_scroll(page, PHONE["width"])
+    page.evaluate(
+        """() => {
+          const wide = document.createElement('div');
+          wide.id = 'too-wide';
+          wide.textContent = 'x'.repeat(10);
+          wide.style.width = '600px';
+          document.querySelector('main').appendChild(wide);
+        }"""
+    )
+    with pytest.raises(AssertionError, match="too-wide"):
+        assert_no_horizontal_scroll(page, PHONE["width"])
