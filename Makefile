@@ -38,6 +38,9 @@ format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+e2e: $(STAMP)
+	DEBUG=1 $(PY) -m pytest -q tests/e2e $(PYTEST_ARGS)
+
 bench: $(STAMP)
 	bash bench/run.sh
 
