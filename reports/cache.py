@@ -10,6 +10,12 @@ Writes through the ORM invalidate by signals (reports/signals.py). Bulk operatio
 signals (bulk_create, bulk_update, QuerySet.update/delete, raw SQL), such as importers and
 generators, must call `invalidate_cities(city_ids)` or `invalidate_all()` when they are done.
 
+The report pages also cache their rendered content (everything inside {% block content %}, never
+base.html with its user name and CSRF token) under `page_key`: a digest of the figures' keys of
+every city the page shows (so of their version tokens and "today"), the reader's scope, the query
+string that matters and `code_token()`, a fingerprint of the templates and modules that shape the
+HTML. A write changes a city's token, hence every page key that includes the city.
+
 Note: the local-memory cache (no REDIS_URL) lives in one process; with several server processes a
 write invalidates only its own process's copy. Run with REDIS_URL wherever more than one process
 serves pages.
@@ -22,6 +28,7 @@ import datetime
 import hashlib
 import uuid
 from collections.abc import Iterable
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -53,6 +60,60 @@ def _schema_token() -> str:
     if not _schema_cache:
         _schema_cache.append(_schema())
     return _schema_cache[0]
+
+
+# Bump to drop every cached page when something outside code_token()'s files changes the HTML.
+PAGE_VERSION = "1"
+
+_CODE_FILES = (
+    "views.py",
+    "links.py",
+    "figures.py",
+    "charts.py",
+    "portfolio.py",
+    "pages.py",
+    "templatetags/reports_extras.py",
+)
+
+
+def _code() -> str:
+    """A fingerprint of the report templates and the modules that shape the rendered content."""
+    digest = hashlib.sha1(PAGE_VERSION.encode())
+    here = Path(__file__).resolve().parent
+    templates = sorted((Path(settings.BASE_DIR) / "templates" / "reports").glob("*.html"))
+    for path in [*(here / name for name in _CODE_FILES), *templates]:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:8]
+
+
+_code_cache: list[str] = []
+
+
+def code_token() -> str:
+    if not _code_cache:
+        _code_cache.append(f"{_schema_token()}{_code()}")
+    return _code_cache[0]
+
+
+def page_key(
+    page: str, keys: dict[int, str], today: datetime.date, *, scope: str, variant: str = ""
+) -> str:
+    """The key of a page's rendered content over the cities of `keys` (from `data_keys`, in the
+    order the page shows them): it changes with any of their tokens, the day (also when the page
+    shows no city), the reader's scope
+    (`scope`, e.g. the cities they read and their role in each) and `variant` (e.g. the sort)."""
+    parts = [scope, variant, *keys.values()]
+    digest = hashlib.sha1("\n".join(parts).encode()).hexdigest()
+    return f"{_PREFIX}:page:{code_token()}:{page}:{today.isoformat()}:{digest}"
+
+
+def get_page(key: str) -> dict | None:
+    return cache.get(key)
+
+
+def set_page(key: str, content: dict) -> None:
+    cache.set(key, content, timeout=settings.DASHBOARD_CACHE_SECONDS)
 
 
 def _city_version_key(city_id: int) -> str:

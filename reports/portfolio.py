@@ -110,6 +110,11 @@ def _sort_key(column: str, value):
     return value
 
 
+def applied_sort(sort: str) -> str:
+    """The sort a request asks for, as `sort_rows` applies it: an unknown column sorts by city."""
+    return sort if sort.removeprefix("-") in COLUMNS else "city"
+
+
 def sort_rows(rows: list[PortfolioRow], sort: str) -> tuple[list[PortfolioRow], str]:
     """Rows sorted by a column ("-column" descending); n/a and empty values always last.
 

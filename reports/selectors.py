@@ -19,11 +19,13 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import TruncMonth, TruncQuarter
 from django.http import Http404
 from django.utils import timezone
 
+from accounts.choices import Role
+from accounts.models import Membership
 from accounts.scope import scope_queryset, visible_cities
 from compacts.choices import LIVE_COMPACT_STATUSES, MilestoneStatus
 from compacts.models import Activity, Commitment, Compact, Milestone, Participant, Signatory
@@ -54,14 +56,50 @@ class CityDashboard:
     today: datetime.date
 
 
-def city_figures_list(*, user) -> list[CityFigures]:
+def cities_in_scope(user) -> list[dict]:
+    """The cities the user may read, by name: CITY_FIELDS and `role`, the user's role in each
+    (editor everywhere for a superuser), in one query. The report pages key their cached content
+    on these, and hand them to the selectors below."""
+    cities = visible_cities(user)
+    if user.is_superuser:
+        return [city | {"role": Role.EDITOR} for city in cities.values(*CITY_FIELDS)]
+    return list(cities.annotate(role=_role_subquery(user)).values(*CITY_FIELDS, "role"))
+
+
+def city_in_scope(user, slug: str) -> dict:
+    """One city the user may read, as `cities_in_scope` gives it; 404 outside the scope."""
+    cities = scope_queryset(City.objects.filter(slug=slug), user, city_path="id")
+    if user.is_superuser:
+        city = cities.values(*CITY_FIELDS).first()
+        city = city and city | {"role": Role.EDITOR}
+    else:
+        city = cities.annotate(role=_role_subquery(user)).values(*CITY_FIELDS, "role").first()
+    if city is None:
+        raise Http404("No such city.")
+    return city
+
+
+def _role_subquery(user) -> Subquery:
+    return Subquery(Membership.objects.filter(user=user, city_id=OuterRef("pk")).values("role")[:1])
+
+
+def city_figures_list(
+    *,
+    user,
+    cities: list[dict] | None = None,
+    keys: dict[int, str] | None = None,
+    today: datetime.date | None = None,
+) -> list[CityFigures]:
     """The cities in the user's scope, by name, each with its compacts and figures.
 
-    Cached per city: only cities whose figures are not cached are computed, together.
+    Cached per city: only cities whose figures are not cached are computed, together. A caller
+    that already holds `cities_in_scope(user)` and their `data_keys` (of `today`) passes them in.
     """
-    today = timezone.localdate()
-    cities = list(visible_cities(user).values(*CITY_FIELDS))
-    keys = report_cache.data_keys([city["id"] for city in cities], today)
+    today = today or timezone.localdate()
+    if cities is None:
+        cities = list(visible_cities(user).values(*CITY_FIELDS))
+    if keys is None:
+        keys = report_cache.data_keys([city["id"] for city in cities], today)
     found = report_cache.get_many(keys, report_cache.CITY)
     missing = [city for city in cities if city["id"] not in found]
     if missing:
@@ -74,14 +112,24 @@ def city_figures_list(*, user) -> list[CityFigures]:
     return [found[city["id"]] for city in cities]
 
 
-def city_dashboard_get(*, user, slug: str) -> CityDashboard:
-    """The dashboard of one city; 404 when the city does not exist or is outside the scope."""
-    today = timezone.localdate()
-    city = scope_queryset(City.objects.filter(slug=slug), user, city_path="id")
-    city = city.values(*CITY_FIELDS).first()
+def city_dashboard_get(
+    *,
+    user,
+    slug: str,
+    city: dict | None = None,
+    keys: dict[int, str] | None = None,
+    today: datetime.date | None = None,
+) -> CityDashboard:
+    """The dashboard of one city; 404 when the city does not exist or is outside the scope.
+
+    A caller that already holds `city_in_scope(user, slug)` and its `data_keys` (of `today`)
+    passes them in.
+    """
+    today = today or timezone.localdate()
     if city is None:
-        raise Http404("No such city.")
-    keys = report_cache.data_keys([city["id"]], today)
+        city = city_in_scope(user, slug)
+    if keys is None:
+        keys = report_cache.data_keys([city["id"]], today)
     dashboard = report_cache.get_many(keys, report_cache.DASHBOARD).get(city["id"])
     if dashboard is None:
         computation = _compute([city], today, charts=True)[city["id"]]

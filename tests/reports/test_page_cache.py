@@ -1,0 +1,204 @@
+"""The report pages' rendered content is cached, keyed by what it shows: the cities' version
+tokens, the reader's scope, the day and the sort. A write is visible on the next page load; nothing
+personal is ever cached; warm pages take three queries."""
+
+import datetime
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from accounts.choices import Role
+from compacts.choices import CommitmentStatus, MilestoneStatus
+from reports import cache as report_cache
+from tests.accounts.factories import MembershipFactory, UserFactory
+from tests.reports.builders import commitment, days, live_compact, milestone
+from tests.reports.pages import page_metrics, page_text, portfolio_page_rows, read_page
+
+pytestmark = pytest.mark.django_db
+
+CONTENT = {
+    "/cities/": "reports/_city_list.html",
+    "/reports/": "reports/_portfolio.html",
+    "dashboard": "reports/_city_dashboard.html",
+}
+
+
+def rendered(response) -> bool:
+    """Whether the page's content was rendered for this response (not read from the cache)."""
+    return any(template.name in CONTENT.values() for template in response.templates)
+
+
+def main(response) -> str:
+    """The page's <main> element: the cached content (the header differs by its CSRF token)."""
+    html = response.content.decode()
+    return html[html.index("<main") : html.index("</main>")]
+
+
+def url_of(page, city):
+    return f"/cities/{city.slug}/" if page == "dashboard" else page
+
+
+@pytest.fixture
+def compact(city_x):
+    return live_compact(city_x, title="Xville Compact")
+
+
+@pytest.mark.parametrize("page", list(CONTENT))
+def test_each_page_renders_its_content_once_and_serves_it_from_the_cache_in_three_queries(
+    page, viewer_client, city_x, compact, django_assert_num_queries
+):
+    commitment(compact)
+    first = viewer_client.get(url_of(page, city_x))
+
+    # session, user, the reader's cities with their role; tokens and content come from the cache
+    with django_assert_num_queries(3):
+        second = viewer_client.get(url_of(page, city_x))
+
+    assert rendered(first) and not rendered(second)
+    assert main(first) == main(second)
+
+
+def test_a_write_shows_on_the_next_load_of_the_cached_city_cards(viewer_client, city_x, compact):
+    c = commitment(compact)
+    viewer_client.get("/cities/")
+    assert page_metrics(viewer_client.get("/cities/"))["commitment_completion"] == "0.000"
+
+    c.status, c.achieved_on = CommitmentStatus.ACHIEVED, timezone.localdate()
+    c.save()
+
+    response = viewer_client.get("/cities/")
+    assert rendered(response)
+    assert page_metrics(response)["commitment_completion"] == "1.000"
+
+
+def test_a_write_shows_on_the_next_load_of_the_cached_dashboard(viewer_client, city_x, compact):
+    today = timezone.localdate()
+    late = milestone(commitment(compact), today - days(3))
+    url = f"/cities/{city_x.slug}/"
+    viewer_client.get(url)
+    assert page_metrics(viewer_client.get(url))["overdue_milestones"] == "1"
+
+    late.status, late.completed_on = MilestoneStatus.DONE, today
+    late.save()
+
+    response = viewer_client.get(url)
+    assert rendered(response)
+    assert page_metrics(response)["overdue_milestones"] == "0"
+
+
+def test_a_write_shows_on_the_next_load_of_the_cached_portfolio(viewer_client, city_x, compact):
+    c = commitment(compact)
+    viewer_client.get("/reports/")
+    rows = portfolio_page_rows(viewer_client.get("/reports/"))
+    assert rows[city_x.slug]["commitment_completion"] == "0.000"
+
+    c.status, c.achieved_on = CommitmentStatus.ACHIEVED, timezone.localdate()
+    c.save()
+
+    rows = portfolio_page_rows(viewer_client.get("/reports/"))
+    assert rows[city_x.slug]["commitment_completion"] == "1.000"
+
+
+def test_a_write_in_another_city_leaves_the_cached_dashboard_alone(
+    superuser_client, city_x, city_y, compact
+):
+    url = f"/cities/{city_x.slug}/"
+    superuser_client.get(url)
+
+    commitment(live_compact(city_y))
+
+    assert not rendered(superuser_client.get(url))
+    assert rendered(superuser_client.get("/cities/"))  # which shows city Y
+
+
+def test_each_sort_of_the_portfolio_is_cached_apart_and_an_unknown_one_sorts_by_city(
+    superuser_client, city_x, city_y
+):
+    ascending = superuser_client.get("/reports/?sort=city")
+    descending = superuser_client.get("/reports/?sort=-city")
+    unknown = superuser_client.get("/reports/?sort=nonsense")
+
+    assert read_page(ascending).rows == ["xville", "yton"]
+    assert read_page(descending).rows == ["yton", "xville"]
+    assert rendered(descending) and not rendered(unknown)
+    assert read_page(unknown).rows == ["xville", "yton"]
+    assert not rendered(superuser_client.get("/reports/?sort=-city"))
+
+
+def test_readers_of_other_cities_never_share_a_cached_page(city_x, city_y, compact):
+    live_compact(city_y, title="Yton Compact")
+    only_x = Client()
+    only_x.force_login(MembershipFactory(city=city_x).user)
+    both = UserFactory()
+    MembershipFactory(user=both, city=city_x)
+    MembershipFactory(user=both, city=city_y)
+    both_client = Client()
+    both_client.force_login(both)
+
+    for page in ("/cities/", "/reports/"):
+        assert "Yton" not in page_text(only_x.get(page))
+        assert "Yton" in page_text(both_client.get(page))
+        assert "Yton" not in page_text(only_x.get(page))
+
+
+def test_a_new_membership_shows_its_city_on_the_next_load(viewer, viewer_client, city_x, city_y):
+    assert "Yton" not in page_text(viewer_client.get("/cities/"))
+
+    MembershipFactory(user=viewer, city=city_y)
+
+    assert "Yton" in page_text(viewer_client.get("/cities/"))
+    assert read_page(viewer_client.get("/reports/")).rows == ["xville", "yton"]
+
+
+def test_readers_with_the_same_scope_share_the_content_but_each_sees_their_own_name(
+    city_x, compact
+):
+    clients = []
+    for name in ("Ada", "Grace"):
+        user = UserFactory(first_name=name, last_name="Reader")
+        MembershipFactory(user=user, city=city_x, role=Role.VIEWER)
+        client = Client()
+        client.force_login(user)
+        clients.append(client)
+
+    first = clients[0].get(f"/cities/{city_x.slug}/")
+    second = clients[1].get(f"/cities/{city_x.slug}/")
+
+    assert rendered(first) and not rendered(second)
+    assert "Ada Reader" in page_text(first) and "Grace Reader" in page_text(second)
+    assert "Ada" not in page_text(second)
+
+
+def test_the_role_in_the_city_is_part_of_the_scope(city_x):
+    keys = report_cache.data_keys([city_x.id], timezone.localdate())
+    today = timezone.localdate()
+    as_viewer = [{"id": city_x.id, "role": Role.VIEWER}]
+    as_editor = [{"id": city_x.id, "role": Role.EDITOR}]
+    from reports.pages import scope_of
+
+    viewer, editor = UserFactory(), UserFactory()
+    assert report_cache.page_key(
+        "dashboard", keys, today, scope=scope_of(viewer, as_viewer)
+    ) != report_cache.page_key("dashboard", keys, today, scope=scope_of(editor, as_editor))
+
+
+def test_the_next_day_renders_the_content_afresh(viewer_client, city_x, compact, monkeypatch):
+    today = timezone.localdate()
+    url = f"/cities/{city_x.slug}/"
+    viewer_client.get(url)
+    tomorrow = today + datetime.timedelta(days=1)
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: tomorrow)
+
+    response = viewer_client.get(url)
+
+    assert rendered(response)
+    assert f"{tomorrow:%b} {tomorrow.day}, {tomorrow.year}" in page_text(response)
+
+
+def test_an_outsider_gets_404_even_when_the_dashboard_is_cached(
+    viewer_client, outsider_client, city_x, compact
+):
+    viewer_client.get(f"/cities/{city_x.slug}/")
+
+    assert outsider_client.get(f"/cities/{city_x.slug}/").status_code == 404
