@@ -19,13 +19,12 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.functions import TruncMonth, TruncQuarter
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.choices import Role
-from accounts.models import Membership
 from accounts.scope import scope_queryset, visible_cities
 from compacts.choices import LIVE_COMPACT_STATUSES, MilestoneStatus
 from compacts.models import Activity, Commitment, Compact, Milestone, Participant, Signatory
@@ -63,7 +62,7 @@ def cities_in_scope(user) -> list[dict]:
     cities = visible_cities(user)
     if user.is_superuser:
         return [city | {"role": Role.EDITOR} for city in cities.values(*CITY_FIELDS)]
-    return list(cities.annotate(role=_role_subquery(user)).values(*CITY_FIELDS, "role"))
+    return list(_with_role(cities, user))
 
 
 def city_in_scope(user, slug: str) -> dict:
@@ -73,14 +72,15 @@ def city_in_scope(user, slug: str) -> dict:
         city = cities.values(*CITY_FIELDS).first()
         city = city and city | {"role": Role.EDITOR}
     else:
-        city = cities.annotate(role=_role_subquery(user)).values(*CITY_FIELDS, "role").first()
+        city = _with_role(cities, user).first()
     if city is None:
         raise Http404("No such city.")
     return city
 
 
-def _role_subquery(user) -> Subquery:
-    return Subquery(Membership.objects.filter(user=user, city_id=OuterRef("pk")).values("role")[:1])
+def _with_role(cities, user):
+    """The cities' CITY_FIELDS and the user's role in each, joined to their memberships."""
+    return cities.filter(memberships__user=user).values(*CITY_FIELDS, role=F("memberships__role"))
 
 
 def city_figures_list(
