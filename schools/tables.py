@@ -6,7 +6,6 @@ it; a leadership term links to the compact pages of the compacts it signed."""
 from urllib.parse import urlencode
 
 import django_tables2 as tables
-from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from core.lists import (
@@ -19,12 +18,13 @@ from core.lists import (
     ListTable,
     StatusColumn,
     compact_url,
+    reverse_ids,
 )
 from schools.models import CharterNetwork, CharterSchool, LeadershipTerm
 
 
 def schools_of_network_url(slug: str) -> str:
-    return f"{reverse('schools:school_list')}?{urlencode({'network': slug})}"
+    return f"{reverse_ids('schools:school_list')}?{urlencode({'network': slug})}"
 
 
 def grade_span(school) -> str:
