@@ -3,7 +3,6 @@
 snake_case headers, codes rather than labels where a choice has both."""
 
 import django_tables2 as tables
-from django.utils.html import format_html
 
 from compacts.choices import CATEGORY_TIER, Category
 from compacts.models import Activity, Commitment, Milestone
@@ -17,6 +16,7 @@ from core.lists import (
     ListTable,
     StatusColumn,
     compact_url,
+    html_format,
     linked_with_context,
 )
 
@@ -74,7 +74,7 @@ class CommitmentTable(ListTable):
         )
 
     def render_category(self, value, record):
-        return format_html(
+        return html_format(
             '<abbr title="{}">{}</abbr><div class="cell-context">{}</div>',
             value,
             record.category,
@@ -84,7 +84,7 @@ class CommitmentTable(ListTable):
     def render_overdue_milestones(self, value):
         if not value:
             return "0"
-        return format_html('<span class="badge text-bg-warning">{}</span>', value)
+        return html_format('<span class="badge text-bg-warning">{}</span>', value)
 
 
 class MilestoneTable(ListTable):
@@ -140,11 +140,11 @@ class MilestoneTable(ListTable):
     def render_status(self, value, record):
         badge = StatusColumn.badge(record.status, value)
         if record.overdue:
-            return format_html('{} <span class="badge text-bg-warning">overdue</span>', badge)
+            return html_format('{} <span class="badge text-bg-warning">overdue</span>', badge)
         return badge
 
     def render_evidence_url(self, value):
-        return format_html('<a href="{}" rel="noopener noreferrer">evidence</a>', value)
+        return html_format('<a href="{}" rel="noopener noreferrer">evidence</a>', value)
 
 
 class ActivityTable(ListTable):

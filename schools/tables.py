@@ -6,7 +6,7 @@ it; a leadership term links to the compact pages of the compacts it signed."""
 from urllib.parse import urlencode
 
 import django_tables2 as tables
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
 
 from core.lists import (
     MAIN,
@@ -18,6 +18,7 @@ from core.lists import (
     ListTable,
     StatusColumn,
     compact_url,
+    html_format,
     reverse_ids,
 )
 from schools.models import CharterNetwork, CharterSchool, LeadershipTerm
@@ -83,7 +84,7 @@ class LeadershipTermTable(ListTable):
 
     def render_role(self, value, record):
         if record.title and record.title != value:
-            return format_html(
+            return html_format(
                 '{}<div class="small text-body-secondary">{}</div>', value, record.title
             )
         return value
@@ -184,4 +185,4 @@ class NetworkTable(ListTable):
         empty_text = "No network matches these filters."
 
     def render_website(self, value):
-        return format_html('<a href="{}" rel="noopener noreferrer">website</a>', value)
+        return html_format('<a href="{}" rel="noopener noreferrer">website</a>', value)

@@ -9,9 +9,19 @@ import pytest
 from django.forms.renderers import get_default_renderer
 from django.template.loader import get_template
 from django.urls import reverse
+from django.utils.dateformat import format as date_format
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy
 
 from compacts.choices import MilestoneStatus
-from core.lists import FAST_WIDGET_RENDERER, ListTable, reverse_ids
+from core.lists import (
+    FAST_WIDGET_RENDERER,
+    ListTable,
+    day_month_year,
+    html_format,
+    reverse_ids,
+)
 from tests.compacts.factories import (
     ActivityFactory,
     CommitmentFactory,
@@ -181,3 +191,28 @@ def test_a_select_renders_groups_selection_and_escaping_like_django():
 def test_reverse_ids_gives_what_reverse_gives(viewname, ids):
     assert reverse_ids(viewname, *ids) == reverse(viewname, args=list(ids))
     assert reverse_ids(viewname, *ids) == reverse(viewname, args=list(ids))  # from the cache
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        (HOSTILE, 3),
+        (mark_safe("<i>safe</i>"), HOSTILE),
+        (gettext_lazy("Planned"), None),
+        (datetime.date(2020, 1, 2), 4.5),
+    ],
+)
+def test_html_format_gives_what_format_html_gives(args):
+    template = '<a href="{}">{}</a>'
+    assert html_format(template, *args) == format_html(template, *args)
+    assert isinstance(html_format(template, *args), SafeString)
+
+
+@pytest.mark.parametrize(
+    "day",
+    [datetime.date(2012, 1, 15), datetime.date(999, 12, 1), datetime.date(2024, 2, 29)],
+)
+def test_list_dates_read_as_date_format_writes_them(day):
+    assert day_month_year(day) == date_format(day, "j M Y")
+    when = datetime.datetime(2012, 5, 6, 7, 8, tzinfo=datetime.UTC)
+    assert day_month_year(when) == date_format(when, "j M Y")
