@@ -72,6 +72,7 @@ _CODE_FILES = (
     "charts.py",
     "portfolio.py",
     "pages.py",
+    "display.py",
     "templatetags/reports_extras.py",
 )
 

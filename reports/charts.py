@@ -10,6 +10,9 @@ import datetime
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from html import escape
+
+from django.utils.safestring import SafeString
 
 from compacts.choices import CATEGORY_TIER, Category, CommitmentStatus
 from reports.links import RecordLinks, list_url, month_bounds, quarter_bounds
@@ -22,6 +25,14 @@ class Cell:
 
     value: int
     url: str | None
+
+    @property
+    def html(self) -> SafeString:
+        """The count, linked to its records when there are some (built without the template
+        engine: the data tables show a few hundred cells)."""
+        if self.url:
+            return SafeString(f'<a href="{escape(self.url)}">{self.value}</a>')
+        return SafeString(f'<span class="text-body-secondary">{self.value}</span>')
 
 
 def _cell(value: int, list_of: Callable[..., str], **filters) -> Cell:

@@ -12,10 +12,11 @@ import datetime
 from collections.abc import Callable
 
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from reports import cache as report_cache
-from reports import portfolio
+from reports import display, portfolio
 from reports.links import (
     RecordLinks,
     leadership_changes_url,
@@ -24,6 +25,7 @@ from reports.links import (
     window_start,
 )
 from reports.selectors import city_dashboard_get, city_figures_list
+from reports.templatetags.reports_extras import precise_date
 
 
 def scope_of(user, cities: list[dict]) -> str:
@@ -47,8 +49,14 @@ def city_list_content(user, cities: list[dict], keys: dict, today: datetime.date
     for city in figures:
         if city.health:
             counts[city.health.colour] += 1
-    cards = [{"city": city, "links": RecordLinks.for_city(city.slug, today)} for city in figures]
-    context = {"cities": figures, "cards": cards, "health_counts": counts, "today": today}
+    context = {
+        "cards": [display.city_card(city, today) for city in figures],
+        "cities_count": f"{len(figures)} cit{'y' if len(figures) == 1 else 'ies'}",
+        "health_counts": counts,
+        "badges": {colour: display.health_badge(colour) for colour in counts},
+        "today": precise_date(today),
+        "portfolio_url": reverse("reports:portfolio"),
+    }
     return {"content": render_to_string("reports/_city_list.html", context)}
 
 
@@ -117,5 +125,11 @@ def portfolio_content(
         for city in city_figures_list(user=user, cities=cities, keys=keys, today=today)
     ]
     rows, sort = portfolio.sort_rows(rows, sort)
-    context = {"rows": rows, "columns": portfolio_columns(sort), "sort": sort, "today": today}
+    context = {
+        "rows": rows,
+        "lines": [display.portfolio_line(row) for row in rows],
+        "columns": portfolio_columns(sort),
+        "sort": sort,
+        "today": precise_date(today),
+    }
     return {"content": render_to_string("reports/_portfolio.html", context)}
