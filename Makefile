@@ -20,8 +20,8 @@ migrate: $(STAMP)
 	DEBUG=1 $(PY) manage.py migrate --noinput
 
 demo: migrate
-	DEBUG=1 $(PY) manage.py load_demo
-	DEBUG=1 $(PY) manage.py create_demo_users
+	DEBUG=1 $(PY) manage.py load_demo --if-empty
+	DEBUG=1 SIGN_IN_URL=http://$(HOST):$(PORT)/accounts/login/ $(PY) manage.py create_demo_users
 
 run: demo
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)

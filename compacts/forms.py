@@ -219,8 +219,9 @@ class MilestoneDoneForm(BootstrapFormMixin, VersionedFormMixin, forms.Form):
 
     completed_on = forms.DateField(label="Completed on", widget=date_input())
     evidence_url = forms.URLField(
-        label="Evidence link",
+        label="Evidence link (optional)",
         max_length=500,
+        required=False,
         assume_scheme="https",
         help_text="A document, minutes or page showing it was done.",
     )

@@ -225,3 +225,17 @@ def test_its_bare_organizations_have_a_creation_version_by_the_system_user(demo)
     ).values_list("pk", flat=True)
     created = Organization.history.filter(history_type="+").values_list("id", flat=True)
     assert set(bare) and set(created) == set(bare)
+
+
+
+def test_if_empty_leaves_a_database_with_compacts_as_people_left_it(demo):
+    commitment = Commitment.objects.order_by("pk").first()
+    out = io.StringIO()
+    with transaction.atomic():
+        Commitment.objects.filter(pk=commitment.pk).update(title="Renamed by an editor")
+
+        call_command("load_demo", "--if-empty", stdout=out)
+
+        assert Commitment.objects.get(pk=commitment.pk).title == "Renamed by an editor"
+        transaction.set_rollback(True)
+    assert "not reloaded" in out.getvalue()

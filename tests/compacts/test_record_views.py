@@ -306,6 +306,17 @@ def test_an_editor_marks_a_milestone_done_with_evidence(editor_client, editor, c
     assert f"done {TODAY.day} {TODAY:%b %Y}" in body
 
 
+def test_marking_done_without_an_evidence_link_is_allowed(editor_client, compact):
+    milestone = MilestoneFactory(commitment=CommitmentFactory(compact=compact))
+    url = reverse("compacts:milestone_done", kwargs={"pk": milestone.pk})
+    form = editor_client.get(url)
+    editor_client.post(
+        url, {"completed_on": TODAY.isoformat(), "evidence_url": "", "version": version_in(form)}
+    )
+    milestone.refresh_from_db()
+    assert (milestone.status, milestone.evidence_url) == (MilestoneStatus.DONE, "")
+
+
 def test_an_editor_records_a_leadership_change_and_sees_it_on_the_compact_page(
     editor_client, compact
 ):

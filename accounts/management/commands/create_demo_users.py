@@ -17,7 +17,8 @@ from accounts.models import Membership
 from compacts.demo import demo_city_keys
 from schools.models import City
 
-SIGN_IN_URL = "http://127.0.0.1:8000/accounts/login/"
+# `make run` passes the address it serves on.
+SIGN_IN_URL = os.environ.get("SIGN_IN_URL", "http://127.0.0.1:8000/accounts/login/")
 EDITOR_CITIES = ("Spring Branch", "Boston")
 
 
