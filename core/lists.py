@@ -57,94 +57,27 @@ CSV_CHUNK_SIZE = 2000
 _AUTOESCAPE = Context(autoescape=True)
 
 
-# --- filter fields -------------------------------------------------------------------------------
+# --- fast HTML and widgets ---------------------------------------------------------------------
 
 
-class TrueFalseField(forms.ChoiceField):
-    """A yes/no/any filter that refuses anything but "true" or "false" (any letter case).
-
-    Django's NullBooleanField reads an unknown word as "no filter", which would silently widen a
-    list; here it is an error the user sees.
-    """
-
-    default_error_messages = {"invalid_choice": "Use true or false (got %(value)s)."}
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("choices", [("", "Any"), ("true", "Yes"), ("false", "No")])
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def to_python(self, value):
-        return super().to_python(value).strip().lower()
-
-    def clean(self, value):
-        value = super().clean(value)
-        return {"true": True, "false": False}.get(value)
+def _escaped(value) -> str:
+    """conditional_escape: safe HTML as it is, anything else escaped."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
 
 
-class TrueFalseFilter(django_filters.Filter):
-    """Filters through a method given True or False; no value, no filter."""
-
-    field_class = TrueFalseField
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
+def html_format(template: str, *args) -> SafeString:
+    """format_html for the cells of a table page (thousands of calls): the same result, without
+    django.utils.functional.keep_lazy's wrapper around every escape."""
+    return SafeString(template.format(*map(_escaped, args)))
 
 
-def date_filter(field_name: str, lookup_expr: str, label: str) -> django_filters.DateFilter:
-    """One end of an inclusive date range (`lookup_expr` gte for "after", lte for "before")."""
-    return django_filters.DateFilter(
-        field_name=field_name,
-        lookup_expr=lookup_expr,
-        label=label,
-        widget=DateInput,
-        error_messages={"invalid": "Enter a date as YYYY-MM-DD."},
-    )
-
-
-def choice_filter(label: str, choices=(), **kwargs) -> django_filters.ChoiceFilter:
-    """A select whose "no choice" reads Any and whose refusal says which value was refused."""
-    return django_filters.ChoiceFilter(
-        label=label,
-        choices=choices,
-        empty_label="Any",
-        error_messages={"invalid_choice": "There is no choice %(value)s here."},
-        **kwargs,
-    )
-
-
-class IdField(django_filters.fields.ModelChoiceField):
-    """A model choice given by id, refusing before any query what is not a plausible id (a word,
-    or a number past the database's 64-bit integers, which would fail in the database)."""
-
-    def to_python(self, value):
-        text = str(value).strip() if value is not None else ""
-        if text and not (text.isdigit() and len(text) <= 18):
-            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
-        return super().to_python(text)
-
-
-class IdChoiceFilter(django_filters.ModelChoiceFilter):
-    """A record chosen by its id in a plain number box (the list behind it may be thousands long,
-    so it is never rendered as a select). Validated against the queryset the FilterSet sets in
-    __init__, which is the user's scope: an id outside it is "not found", like a missing one."""
-
-    field_class = IdField
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", forms.NumberInput(attrs={"min": 1}))
-        kwargs.setdefault("queryset", None)
-        kwargs.setdefault(
-            "error_messages", {"invalid_choice": "No record with that id is in your scope."}
-        )
-        super().__init__(*args, **kwargs)
-
-
-# --- the FilterSet base --------------------------------------------------------------------------
+def _shown(value) -> str:
+    """{{ value }} in a template: localized, then escaped unless safe."""
+    if isinstance(value, str):
+        return _escaped(value)
+    return render_value_in_context(value, _AUTOESCAPE)
 
 
 def _attrs_html(attrs: Mapping) -> str:
@@ -217,6 +150,160 @@ class FastWidgetRenderer(DjangoTemplates):
 
 # One instance: a renderer builds its template engine once.
 FAST_WIDGET_RENDERER = FastWidgetRenderer()
+
+
+class FastSelect(forms.Select):
+    """A select rendered in Python: Django's select.html and select_option.html give the same
+    HTML (tests/core/test_fast_rendering.py) with two template includes per <option>, and the
+    list filters have selects of a hundred and more cities and compacts. A subclass with other
+    templates, or a multiple select, renders the usual way."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        templates = (type(self).template_name, type(self).option_template_name)
+        if self.allow_multiple_selected or templates != (
+            forms.Select.template_name,
+            forms.Select.option_template_name,
+        ):
+            return super().render(name, value, attrs=attrs, renderer=renderer)
+        values = self.format_value(value)
+        parts = [
+            f'<select name="{_escaped(name)}"{_attrs_html(self.build_attrs(self.attrs, attrs))}>'
+        ]
+        has_selected = False
+        # Widget.optgroups and create_option, reduced to what a single select's options show.
+        for option_value, option_label in self.choices:
+            if option_value is None:
+                option_value = ""
+            if isinstance(option_label, list | tuple):
+                group, options = option_value, option_label
+            else:
+                group, options = None, ((option_value, option_label),)
+            if group:
+                parts.append(f'\n  <optgroup label="{_shown(group)}">')
+            for value_, label in options:
+                selected = not has_selected and str(value_) in values
+                has_selected |= selected
+                parts.append(
+                    f'\n  <option value="{_escaped(value_)}"{" selected" if selected else ""}>'
+                    f"{_shown(label)}</option>\n"
+                )
+            if group:
+                parts.append("\n  </optgroup>")
+        parts.append("\n</select>")
+        return mark_safe("".join(parts).strip())
+
+
+# --- filter fields -------------------------------------------------------------------------------
+
+
+class TrueFalseField(forms.ChoiceField):
+    """A yes/no/any filter that refuses anything but "true" or "false" (any letter case).
+
+    Django's NullBooleanField reads an unknown word as "no filter", which would silently widen a
+    list; here it is an error the user sees.
+    """
+
+    widget = FastSelect
+    default_error_messages = {"invalid_choice": "Use true or false (got %(value)s)."}
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("choices", [("", "Any"), ("true", "Yes"), ("false", "No")])
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        return super().to_python(value).strip().lower()
+
+    def clean(self, value):
+        value = super().clean(value)
+        return {"true": True, "false": False}.get(value)
+
+
+class TrueFalseFilter(django_filters.Filter):
+    """Filters through a method given True or False; no value, no filter."""
+
+    field_class = TrueFalseField
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def date_filter(field_name: str, lookup_expr: str, label: str) -> django_filters.DateFilter:
+    """One end of an inclusive date range (`lookup_expr` gte for "after", lte for "before")."""
+    return django_filters.DateFilter(
+        field_name=field_name,
+        lookup_expr=lookup_expr,
+        label=label,
+        widget=DateInput,
+        error_messages={"invalid": "Enter a date as YYYY-MM-DD."},
+    )
+
+
+class SharedChoiceField(django_filters.fields.ChoiceField):
+    """django-filter's ChoiceField whose copies share its list of choices.
+
+    Every form copies its fields; a ChoiceField deep-copies its choices, which for the city and
+    compact selects (a hundred and more options) cost more than rendering them. The choices are
+    never changed in place (a FilterSet sets a new list), so a copy reads the same list."""
+
+    widget = FastSelect
+
+    def __deepcopy__(self, memo):
+        result = forms.Field.__deepcopy__(self, memo)
+        choices = self._choices
+        if isinstance(choices, django_filters.fields.ChoiceIterator):
+            choices = choices.choices
+        result.choices = choices  # a new ChoiceIterator over the same list, for the copy
+        return result
+
+
+class ListChoiceFilter(django_filters.ChoiceFilter):
+    field_class = SharedChoiceField
+
+
+def choice_filter(label: str, choices=(), **kwargs) -> django_filters.ChoiceFilter:
+    """A select whose "no choice" reads Any and whose refusal says which value was refused."""
+    return ListChoiceFilter(
+        label=label,
+        choices=choices,
+        empty_label="Any",
+        error_messages={"invalid_choice": "There is no choice %(value)s here."},
+        **kwargs,
+    )
+
+
+class IdField(django_filters.fields.ModelChoiceField):
+    """A model choice given by id, refusing before any query what is not a plausible id (a word,
+    or a number past the database's 64-bit integers, which would fail in the database)."""
+
+    def to_python(self, value):
+        text = str(value).strip() if value is not None else ""
+        if text and not (text.isdigit() and len(text) <= 18):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(text)
+
+
+class IdChoiceFilter(django_filters.ModelChoiceFilter):
+    """A record chosen by its id in a plain number box (the list behind it may be thousands long,
+    so it is never rendered as a select). Validated against the queryset the FilterSet sets in
+    __init__, which is the user's scope: an id outside it is "not found", like a missing one."""
+
+    field_class = IdField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", forms.NumberInput(attrs={"min": 1}))
+        kwargs.setdefault("queryset", None)
+        kwargs.setdefault(
+            "error_messages", {"invalid_choice": "No record with that id is in your scope."}
+        )
+        super().__init__(*args, **kwargs)
+
+
+# --- the FilterSet base --------------------------------------------------------------------------
 
 
 class ListFilterForm(forms.Form):
@@ -322,22 +409,6 @@ def apply_filters(queryset: QuerySet, filters: FilterData, filterset_class, user
     if not filters.is_valid():
         raise ValidationError(filters.errors.as_data())
     return filters.filter_queryset(queryset)
-
-
-# --- fast HTML --------------------------------------------------------------------------------
-
-
-def _escaped(value) -> str:
-    """conditional_escape: safe HTML as it is, anything else escaped."""
-    if hasattr(value, "__html__"):
-        return value.__html__()
-    return html.escape(str(value))
-
-
-def html_format(template: str, *args) -> SafeString:
-    """format_html for the cells of a table page (thousands of calls): the same result, without
-    django.utils.functional.keep_lazy's wrapper around every escape."""
-    return SafeString(template.format(*map(_escaped, args)))
 
 
 # --- record links --------------------------------------------------------------------------------
