@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from functools import lru_cache
 
 from django.conf import settings
 
@@ -198,6 +199,13 @@ def figures_from_tally(tally: Tally) -> Figures:
     return Figures(**figures, health=health_of(**figures))
 
 
+@lru_cache(maxsize=16)
+def _threshold(value) -> Fraction:
+    """A setting's threshold as an exact fraction (parsed once per value: health_of runs for every
+    compact and city of a page)."""
+    return Fraction(str(value))
+
+
 def _plural(count: int, singular: str, plural: str) -> str:
     return f"{count} {singular if count == 1 else plural}"
 
@@ -222,7 +230,7 @@ def health_of(
             "but no milestone completed and no commitment achieved"
         )
     retention = signatory_retention.fraction
-    if retention is not None and retention < Fraction(str(settings.HEALTH_MIN_SIGNATORY_RETENTION)):
+    if retention is not None and retention < _threshold(settings.HEALTH_MIN_SIGNATORY_RETENTION):
         departed = signatory_retention.denominator - signatory_retention.numerator
         red.append(
             f"{departed} of "
@@ -235,7 +243,7 @@ def health_of(
             f"{_plural(overdue_share.denominator, 'milestone', 'milestones')} "
             f"{'is' if overdue_milestones == 1 else 'are'} overdue ({overdue_share.percent})"
         )
-        if overdue_share.fraction > Fraction(str(settings.HEALTH_MAX_OVERDUE_SHARE)):
+        if overdue_share.fraction > _threshold(settings.HEALTH_MAX_OVERDUE_SHARE):
             red.append(sentence)
         else:
             amber.append(sentence)

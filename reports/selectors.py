@@ -28,7 +28,7 @@ from accounts.choices import Role
 from accounts.scope import scope_queryset, visible_cities
 from compacts.choices import LIVE_COMPACT_STATUSES, MilestoneStatus
 from compacts.models import Activity, Commitment, Compact, Milestone, Participant, Signatory
-from compacts.querysets import overdue_milestone_q
+from compacts.querysets import overdue_milestone_q, stale_cutoff
 from reports import cache as report_cache
 from reports.charts import DashboardCharts, build_charts
 from reports.figures import (
@@ -210,7 +210,11 @@ def _compacts_with_commitments(
     commitments and grouped; a compact without commitments has one row with no status."""
     stale = (
         Commitment.objects.filter(
-            compact__city_id__in=city_ids, compact__status__in=LIVE_COMPACT_STATUSES
+            compact__city_id__in=city_ids,
+            compact__status__in=LIVE_COMPACT_STATUSES,
+            # Implied by stale() (its last touch is the latest of this and more); said outright,
+            # it lets the database skip the milestone and activity look-ups of fresh rows.
+            updated_at__lt=stale_cutoff(today),
         )
         .stale(today)
         .values("pk")
