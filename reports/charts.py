@@ -126,6 +126,16 @@ class MonthRow:
     due_cumulative: int
     done_cumulative: int
 
+    @property
+    def html(self) -> SafeString:
+        """The row of the data table (built in Python: a dashboard shows a decade of months)."""
+        return SafeString(
+            f'<tr><th scope="row" class="fw-normal">{self.month.strftime("%b %Y")}</th>'
+            f'<td class="text-end">{self.due.html}</td><td class="text-end">{self.done.html}</td>'
+            f'<td class="text-end">{self.due_cumulative}</td>'
+            f'<td class="text-end">{self.done_cumulative}</td></tr>'
+        )
+
 
 @dataclass(frozen=True)
 class MilestonesChart:
@@ -192,6 +202,16 @@ class QuarterRow:
     @property
     def label(self) -> str:
         return _quarter_label(self.quarter)
+
+    @property
+    def html(self) -> SafeString:
+        """The row of the data table (built in Python: a dashboard shows a decade of quarters)."""
+        return SafeString(
+            f'<tr><th scope="row" class="fw-normal">{self.label}</th>'
+            f'<td class="text-end">{self.activities.html}</td>'
+            f'<td class="text-end">{self.milestones_done.html}</td>'
+            f'<td class="text-end">{self.commitments_achieved.html}</td></tr>'
+        )
 
     @property
     def outcomes(self) -> int:
