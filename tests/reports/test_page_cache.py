@@ -202,3 +202,16 @@ def test_an_outsider_gets_404_even_when_the_dashboard_is_cached(
     viewer_client.get(f"/cities/{city_x.slug}/")
 
     assert outsider_client.get(f"/cities/{city_x.slug}/").status_code == 404
+
+
+def test_changing_a_report_template_changes_every_page_key(settings, tmp_path):
+    templates = tmp_path / "templates" / "reports"
+    templates.mkdir(parents=True)
+    page = templates / "_page.html"
+    page.write_text("<p>{{ figures }}</p>")
+    settings.BASE_DIR = tmp_path
+    before = report_cache._code()
+
+    page.write_text("<p>{{ figures }} and more</p>")
+
+    assert report_cache._code() != before
