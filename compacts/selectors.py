@@ -7,8 +7,8 @@ from django.db.models import (
     BooleanField,
     Count,
     ExpressionWrapper,
+    F,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -225,28 +225,69 @@ def _signatory_rows(compact, today: datetime.date) -> list[SignatoryRow]:
     return rows
 
 
-def _commitment_groups(compact, today: datetime.date) -> tuple[list[CommitmentGroup], int]:
+def _participants(compact, today: datetime.date) -> tuple[list, list, list, list, dict]:
+    """The compact's participants by sector (districts, networks and their schools, independent
+    schools, others), and the opt-in participants of each commitment (commitment id -> list),
+    from ONE query: the participants joined to the commitments they opted into, one row per
+    (participant, opt-in), in participant order."""
+    rows = (
+        Participant.objects.filter(compact=compact)
+        .select_related("organization__charterschool__network")
+        .annotate(opted_into=F("opt_in_commitments"))
+        .order_by("organization__name", "joined_on", "id")
+    )
+    districts, networks, independents, others = [], [], [], []
+    participants: dict[int, Participant] = {}
+    opt_ins: dict[int, list] = {}
+    for row in rows:
+        participant = participants.get(row.pk)
+        if participant is None:
+            participant = participants[row.pk] = row
+            participant.taking_part = participant.is_taking_part_on(today)
+            kind = participant.organization.kind
+            if kind == OrganizationKind.DISTRICT:
+                districts.append(participant)
+            elif kind == OrganizationKind.CHARTER_NETWORK:
+                networks.append(participant)
+            elif kind == OrganizationKind.CHARTER_SCHOOL:
+                school = participant.organization.charterschool
+                (independents if school.network_id is None else networks).append(participant)
+            else:
+                others.append(participant)
+        if row.opted_into is not None:
+            opt_ins.setdefault(row.opted_into, []).append(participant)
+    return districts, networks, independents, others, opt_ins
 
-    commitments = (
+
+# Every stored field of a milestone, read alongside its commitment (_commitment_groups).
+_MILESTONE_FIELDS = tuple(field.attname for field in Milestone._meta.concrete_fields)
+
+
+def _commitment_groups(
+    compact, today: datetime.date, opt_ins: dict[int, list]
+) -> tuple[list[CommitmentGroup], int]:
+    """The compact's commitments by category, each with `page_milestones` (by due date, overdue
+    ones marked) and `page_opt_ins` (its opt-in participants, from _participants), from ONE
+    query: the commitments left-joined to their milestones."""
+    rows = (
         Commitment.objects.filter(compact=compact)
-        .prefetch_related(
-            Prefetch("milestones", queryset=Milestone.objects.order_by("due_on", "id")),
-            Prefetch(
-                "participants",
-                queryset=Participant.objects.select_related("organization").order_by(
-                    "organization__name"
-                ),
-            ),
-        )
-        .order_by("title", "id")
+        .annotate(**{f"m_{name}": F(f"milestones__{name}") for name in _MILESTONE_FIELDS})
+        .order_by("title", "id", "milestones__due_on", "milestones__id")
     )
     by_category: dict[str, list] = {}
-    count = 0
-    for commitment in commitments:
-        for milestone in commitment.milestones.all():
+    commitments: dict[int, Commitment] = {}
+    for row in rows:
+        commitment = commitments.get(row.pk)
+        if commitment is None:
+            commitment = commitments[row.pk] = row
+            commitment.page_milestones = []
+            commitment.page_opt_ins = opt_ins.get(row.pk, [])
+            by_category.setdefault(commitment.category, []).append(commitment)
+        if row.m_id is not None:
+            values = [getattr(row, f"m_{name}") for name in _MILESTONE_FIELDS]
+            milestone = Milestone.from_db(row._state.db, _MILESTONE_FIELDS, values)
             milestone.overdue = milestone.is_overdue_on(today)
-        by_category.setdefault(commitment.category, []).append(commitment)
-        count += 1
+            commitment.page_milestones.append(milestone)
     groups = [
         CommitmentGroup(
             category=category.value,
@@ -257,41 +298,23 @@ def _commitment_groups(compact, today: datetime.date) -> tuple[list[CommitmentGr
         for category in Category
         if category.value in by_category
     ]
-    return groups, count
+    return groups, len(commitments)
 
 
 def compact_page(*, user, pk: int) -> CompactPage:
     """The compact page: summary, signatories and their seats today, participants by sector,
     commitments by category with their milestones, the latest activities and the grants.
 
-    Queries: the compact, signatories, open terms at their seats, participants, commitments with
-    milestones and opt-in participants (3), activities, grants; the same whatever the size.
+    Queries: the compact, signatories, open terms at their seats, participants with their
+    opt-ins, commitments with their milestones, activities, grants; the same whatever the size.
     """
 
     compact = compact_get(user=user, pk=pk)
     today = timezone.localdate()
     signatories = _signatory_rows(compact, today)
 
-    districts, networks, independents, others = [], [], [], []
-    participants = (
-        Participant.objects.filter(compact=compact)
-        .select_related("organization__charterschool__network")
-        .order_by("organization__name", "joined_on", "id")
-    )
-    for participant in participants:
-        participant.taking_part = participant.is_taking_part_on(today)
-        kind = participant.organization.kind
-        if kind == OrganizationKind.DISTRICT:
-            districts.append(participant)
-        elif kind == OrganizationKind.CHARTER_NETWORK:
-            networks.append(participant)
-        elif kind == OrganizationKind.CHARTER_SCHOOL:
-            school = participant.organization.charterschool
-            (independents if school.network_id is None else networks).append(participant)
-        else:
-            others.append(participant)
-
-    groups, commitment_count = _commitment_groups(compact, today)
+    districts, networks, independents, others, opt_ins = _participants(compact, today)
+    groups, commitment_count = _commitment_groups(compact, today, opt_ins)
     activities = list(
         Activity.objects.filter(compact=compact)
         .select_related("commitment")
