@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import (
     BooleanField,
+    Case,
     Count,
     ExpressionWrapper,
     F,
@@ -13,7 +14,9 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
+    When,
 )
+from django.db.models.expressions import OrderBy
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -156,12 +159,20 @@ COMPACT_PAGE_ACTIVITIES = 20
 
 
 @dataclass
+class SeatHolder:
+    """Who holds a signatory's seat now that the signatory has left."""
+
+    name: str
+    started_on: datetime.date
+
+
+@dataclass
 class SignatoryRow:
     """A signatory with its seat's state: in post, or who holds the seat now."""
 
     signatory: object
     in_post: bool
-    holder_now: object | None = None  # the seat's open term when the signatory has left
+    holder_now: SeatHolder | None = None  # who holds the seat now, when the signatory has left
 
 
 @dataclass
@@ -192,35 +203,45 @@ class CompactPage:
     grants: list = field(default_factory=list)
 
 
-def _signatory_rows(compact, today: datetime.date) -> list[SignatoryRow]:
+def _seat_holder(today: datetime.date, column: str) -> Subquery:
+    """One column of the open term holding a signatory's seat (its organization and role) today:
+    the latest to have started by today, else the first to start. A subquery of the signatory."""
+    started = Q(started_on__lte=today)
+    terms = (
+        LeadershipTerm.objects.filter(
+            organization=OuterRef("leadership_term__organization"),
+            role=OuterRef("leadership_term__role"),
+        )
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
+        .order_by(
+            Case(When(started, then=Value(0)), default=Value(1)),
+            OrderBy(Case(When(started, then=F("started_on"))), descending=True),
+            OrderBy(Case(When(started, then=F("id"))), descending=True),
+            "started_on",
+            "id",
+        )
+    )
+    return Subquery(terms.values(column)[:1])
 
-    signatories = list(
+
+def _signatory_rows(compact, today: datetime.date) -> list[SignatoryRow]:
+    """The signatories with their seats' holders today, from ONE query (the holder is read by
+    subqueries of each signatory row)."""
+    signatories = (
         Signatory.objects.filter(compact=compact)
         .select_related("leadership_term__person", "leadership_term__organization")
+        .annotate(
+            holder_name=_seat_holder(today, "person__full_name"),
+            holder_started_on=_seat_holder(today, "started_on"),
+        )
         .order_by("leadership_term__organization__name", "leadership_term__role", "id")
     )
-    seats = {(s.leadership_term.organization_id, s.leadership_term.role) for s in signatories}
-    holders: dict[tuple, object] = {}
-    if seats:
-        # One query for the open terms of every signatory seat, matched to seats below.
-        open_terms = (
-            LeadershipTerm.objects.filter(
-                organization_id__in={org for org, _ in seats},
-                role__in={role for _, role in seats},
-            )
-            .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
-            .select_related("person")
-            .order_by("started_on", "id")
-        )
-        for term in open_terms:
-            seat = (term.organization_id, term.role)
-            if seat in seats and (seat not in holders or term.started_on <= today):
-                holders[seat] = term
     rows = []
     for signatory in signatories:
-        term = signatory.leadership_term
-        in_post = term.is_open_on(today)
-        holder = None if in_post else holders.get((term.organization_id, term.role))
+        in_post = signatory.leadership_term.is_open_on(today)
+        holder = None
+        if not in_post and signatory.holder_name is not None:
+            holder = SeatHolder(signatory.holder_name, signatory.holder_started_on)
         rows.append(SignatoryRow(signatory=signatory, in_post=in_post, holder_now=holder))
     return rows
 
@@ -305,7 +326,7 @@ def compact_page(*, user, pk: int) -> CompactPage:
     """The compact page: summary, signatories and their seats today, participants by sector,
     commitments by category with their milestones, the latest activities and the grants.
 
-    Queries: the compact, signatories, open terms at their seats, participants with their
+    Queries: the compact, signatories with their seats' holders, participants with their
     opt-ins, commitments with their milestones, activities, grants; the same whatever the size.
     """
 
