@@ -188,11 +188,15 @@ class ActivityAdmin(HistoryExportAdmin):
         "district_attendees",
         "charter_attendees",
     )
-    list_filter = ("kind", "compact__city")
+    # The largest table (200,000 rows at funder scale). Dates are filtered by the list filter
+    # (today, past 7 days, this month, this year: links, no query) rather than date_hierarchy,
+    # whose year links cost a DISTINCT over every row (45 ms at scale 1) and a MIN/MAX query;
+    # and a filtered list does not count the whole table again ("Show all" instead of "N total").
+    list_filter = ("kind", ("occurred_on", admin.DateFieldListFilter), "compact__city")
+    show_full_result_count = False
     search_fields = ("title", "notes", "compact__title", "compact__city__name")
     autocomplete_fields = ("compact", "commitment")
     list_select_related = ("compact__city", "commitment")
-    date_hierarchy = "occurred_on"
 
 
 @admin.register(Grant)
