@@ -16,6 +16,10 @@ from django.test.utils import CaptureQueriesContext
 from core import benchdata
 from reports.cache import invalidate_all
 
+# The tests only read what the module fixture measured, but the mark makes pytest-django create
+# the test database even when this file runs alone (it sets up only the databases tests ask for).
+pytestmark = pytest.mark.django_db
+
 SCALES = (0.01, 0.1)
 PAGE_KEYS = ["cities", "city", "compact", "commitments", "activities", "reports", "admin"]
 
@@ -49,6 +53,7 @@ def measured(django_db_setup, django_db_blocker):
     """(scale, page key, state) -> (status, query count, SQL)."""
     results = {}
     with django_db_blocker.unblock():
+        assert benchdata.database_is_empty(), "not the (empty) test database"
         for scale in SCALES:
             with transaction.atomic():
                 benchdata.generate(scale=scale)
