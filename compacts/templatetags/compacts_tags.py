@@ -9,6 +9,7 @@ from django import template
 from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.dateformat import format as date_format
+from django.utils.safestring import mark_safe
 
 from core.history import tracked_for
 from core.lists import day_month_year, html_format, reverse_ids
@@ -102,3 +103,176 @@ def record_history_link(obj, label: str = "History", css_class: str = "history-l
     )
     url = f"{head}{int(getattr(obj, tracked.pk_name))}{tail}"
     return html_format('<a class="{}" href="{}">{}</a>', css_class, url, label)
+
+
+# --- the compact page's commitment cards, rendered in Python ---------------------------------
+#
+# A compact has dozens of commitments and a hundred and more milestones; rendered by the
+# template engine they were most of the page's time. The markup is the one the template gave
+# (tests/compacts/test_compact_page_html.py compares them).
+
+
+def _record_actions(can_edit: bool, here: str, links: list[tuple], history) -> str:
+    """The edit links (for editors) and the history link of a record."""
+    lines = []
+    if can_edit:
+        for css_class, url, text, hidden in links:
+            if url is None:
+                continue
+            if css_class:
+                opening = html_format('<a class="{}" href="{}?next={}">', css_class, url, here)
+            else:
+                opening = html_format('<a href="{}?next={}">', url, here)
+            lines.append(
+                html_format(
+                    '{}{}<span class="visually-hidden">{}</span></a>', opening, text, hidden
+                )
+            )
+    lines.append(history)
+    return mark_safe("\n".join(lines))
+
+
+def _milestone_html(milestone, can_edit: bool, here: str) -> str:
+    overdue = milestone.overdue
+    done = ""
+    if milestone.completed_on:
+        done = f" · done {day(milestone.completed_on)}"
+    evidence = ""
+    if milestone.evidence_url:
+        evidence = html_format(
+            ' · <a href="{}" rel="noopener noreferrer">evidence</a>', milestone.evidence_url
+        )
+    pk = milestone.pk
+    actions = _record_actions(
+        can_edit,
+        here,
+        [
+            (
+                "",
+                reverse_ids("compacts:milestone_done", pk) if milestone.status != "done" else None,
+                "Mark done",
+                f": {milestone.title}",
+            ),
+            (
+                "",
+                reverse_ids("compacts:milestone_edit", pk),
+                "Edit",
+                f" milestone {milestone.title}",
+            ),
+            (
+                "link-danger",
+                reverse_ids("compacts:milestone_delete", pk),
+                "Delete",
+                f" milestone {milestone.title}",
+            ),
+        ],
+        record_history_link(milestone, "History", "link-secondary"),
+    )
+    return html_format(
+        '<li class="milestone{}" id="milestone-{}">\n'
+        '<div class="d-flex flex-wrap gap-2 align-items-baseline">\n'
+        '<span class="milestone-title">{}</span>\n'
+        '<span class="badge {}">{}</span>\n'
+        "{}\n"
+        "</div>\n"
+        '<div class="small text-body-secondary">\n'
+        "Due {}{}\n"
+        "{}\n"
+        "</div>\n"
+        '<div class="record-actions">\n'
+        "{}\n"
+        "</div>\n"
+        "</li>",
+        " is-overdue" if overdue else "",
+        pk,
+        milestone.title,
+        status_badge(milestone.status),
+        milestone.get_status_display(),
+        mark_safe('<span class="badge text-bg-danger">Overdue</span>') if overdue else "",
+        day(milestone.due_on),
+        done,
+        evidence,
+        actions,
+    )
+
+
+@register.simple_tag
+def commitment_cards(commitments, can_edit: bool, here: str) -> str:
+    """The <article> of each commitment of a category, with its milestones and actions."""
+    cards = []
+    for commitment in commitments:
+        pk, title = commitment.pk, commitment.title
+        facts = [
+            html_format("<li>Responsible: {}</li>", commitment.get_responsible_party_display()),
+            html_format(
+                "<li>Target: {}</li>",
+                day(commitment.target_on) if commitment.target_on else "none set",
+            ),
+        ]
+        if commitment.achieved_on:
+            facts.append(html_format("<li>Achieved {}</li>", day(commitment.achieved_on)))
+        if commitment.page_opt_ins:
+            names = ", ".join(str(p.organization.name) for p in commitment.page_opt_ins)
+            facts.append(html_format("<li>Opt-in: {}</li>", names))
+        if commitment.page_milestones:
+            milestones = html_format(
+                '<h5 class="visually-hidden">Milestones of {}</h5>\n'
+                '<ul class="milestones list-unstyled mb-1">\n{}\n</ul>',
+                title,
+                mark_safe(
+                    "\n".join(
+                        _milestone_html(milestone, can_edit, here)
+                        for milestone in commitment.page_milestones
+                    )
+                ),
+            )
+        else:
+            milestones = mark_safe(
+                '<p class="small text-body-secondary mb-1">No milestones yet.</p>'
+            )
+        actions = _record_actions(
+            can_edit,
+            here,
+            [
+                ("", reverse_ids("compacts:milestone_create", pk), "Add milestone", f" to {title}"),
+                ("", reverse_ids("compacts:commitment_edit", pk), "Edit commitment", f" {title}"),
+                (
+                    "link-danger",
+                    reverse_ids("compacts:commitment_delete", pk),
+                    "Delete commitment",
+                    f" {title}",
+                ),
+            ],
+            record_history_link(commitment, "History of this commitment", "link-secondary"),
+        )
+        description = ""
+        if commitment.description:
+            description = html_format('<p class="small mb-1">{}</p>', commitment.description)
+        cards.append(
+            html_format(
+                '<article class="commitment card mb-2" id="commitment-{}" '
+                'aria-labelledby="commitment-{}-title">\n'
+                '<div class="card-body">\n'
+                '<div class="d-flex flex-wrap justify-content-between gap-2">\n'
+                '<h4 class="h6 mb-1" id="commitment-{}-title">{}</h4>\n'
+                '<span class="badge {}">{}</span>\n'
+                "</div>\n"
+                "{}\n"
+                '<ul class="facts small text-body-secondary">\n{}\n</ul>\n'
+                "{}\n"
+                '<div class="record-actions commitment-actions">\n{}\n</div>\n'
+                "</div>\n"
+                "</article>",
+                pk,
+                pk,
+                pk,
+                title,
+                status_badge(commitment.status),
+                commitment.get_status_display(),
+                description,
+                mark_safe("\n".join(facts)),
+                milestones,
+                actions,
+            )
+        )
+    return mark_safe("\n".join(cards))
