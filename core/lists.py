@@ -42,6 +42,7 @@ from django.utils.encoding import force_str
 from django.utils.hashable import make_hashable
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeData, SafeString, mark_safe
+from django.utils.translation import get_language
 from django.views import View
 from django_tables2.columns.linkcolumn import BaseLinkColumn
 from django_tables2.columns.manytomanycolumn import ManyToManyColumn
@@ -476,12 +477,17 @@ MAIN = cell_classes("cell-main")
 NUMERIC_WIDE_ONLY = cell_classes("text-end", _WIDE)
 
 
+@lru_cache(maxsize=256)
+def _month_abbreviation(language: str | None, month: int) -> str:
+    return MONTHS_3[month].title()  # translated into the active language, `language`
+
+
 def day_month_year(value) -> str:
     """date_format(value, "j M Y") ("15 Jan 2012", the month in the active language), for a
-    plain date without building a DateFormat each time."""
+    plain date without building a DateFormat (and translating the month) each time."""
     if type(value) is not datetime.date:
         return date_format(value, "j M Y")
-    return f"{value.day} {MONTHS_3[value.month].title()} {value.year:04d}"
+    return f"{value.day} {_month_abbreviation(get_language(), value.month)} {value.year:04d}"
 
 
 class DateColumn(tables.Column):

@@ -112,13 +112,15 @@ def record_history_link(obj, label: str = "History", css_class: str = "history-l
 # (tests/compacts/test_compact_page_html.py compares them).
 
 
-def _record_actions(can_edit: bool, here: str, links: list[tuple], history) -> str:
-    """The edit links (for editors) and the history link of a record."""
+def _record_actions(can_edit: bool, here: str, pk: int, links: list[tuple], history) -> str:
+    """The edit links (css class, view name, text, hidden text; for editors only: reversed only
+    then) and the history link of the record `pk`."""
     lines = []
     if can_edit:
-        for css_class, url, text, hidden in links:
-            if url is None:
+        for css_class, viewname, text, hidden in links:
+            if viewname is None:
                 continue
+            url = reverse_ids(viewname, pk)
             if css_class:
                 opening = html_format('<a class="{}" href="{}?next={}">', css_class, url, here)
             else:
@@ -146,22 +148,23 @@ def _milestone_html(milestone, can_edit: bool, here: str) -> str:
     actions = _record_actions(
         can_edit,
         here,
+        pk,
         [
             (
                 "",
-                reverse_ids("compacts:milestone_done", pk) if milestone.status != "done" else None,
+                "compacts:milestone_done" if milestone.status != "done" else None,
                 "Mark done",
                 f": {milestone.title}",
             ),
             (
                 "",
-                reverse_ids("compacts:milestone_edit", pk),
+                "compacts:milestone_edit",
                 "Edit",
                 f" milestone {milestone.title}",
             ),
             (
                 "link-danger",
-                reverse_ids("compacts:milestone_delete", pk),
+                "compacts:milestone_delete",
                 "Delete",
                 f" milestone {milestone.title}",
             ),
@@ -233,12 +236,13 @@ def commitment_cards(commitments, can_edit: bool, here: str) -> str:
         actions = _record_actions(
             can_edit,
             here,
+            pk,
             [
-                ("", reverse_ids("compacts:milestone_create", pk), "Add milestone", f" to {title}"),
-                ("", reverse_ids("compacts:commitment_edit", pk), "Edit commitment", f" {title}"),
+                ("", "compacts:milestone_create", "Add milestone", f" to {title}"),
+                ("", "compacts:commitment_edit", "Edit commitment", f" {title}"),
                 (
                     "link-danger",
-                    reverse_ids("compacts:commitment_delete", pk),
+                    "compacts:commitment_delete",
                     "Delete commitment",
                     f" {title}",
                 ),

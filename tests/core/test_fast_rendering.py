@@ -10,6 +10,7 @@ from django import forms
 from django.forms.renderers import get_default_renderer
 from django.template.loader import get_template
 from django.urls import reverse
+from django.utils import translation
 from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -226,3 +227,10 @@ def test_list_dates_read_as_date_format_writes_them(day):
     assert day_month_year(day) == date_format(day, "j M Y")
     when = datetime.datetime(2012, 5, 6, 7, 8, tzinfo=datetime.UTC)
     assert day_month_year(when) == date_format(when, "j M Y")
+
+
+@pytest.mark.parametrize("language", ["en", "de", "fr"])
+def test_list_dates_name_the_month_in_the_active_language(language):
+    day = datetime.date(2012, 3, 15)
+    with translation.override(language):
+        assert day_month_year(day) == date_format(day, "j M Y")
