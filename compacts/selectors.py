@@ -5,18 +5,16 @@ from dataclasses import dataclass, field
 
 from django.db.models import (
     BooleanField,
-    Case,
     Count,
     ExpressionWrapper,
     F,
+    FilteredRelation,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     Value,
-    When,
 )
-from django.db.models.expressions import OrderBy
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -36,7 +34,6 @@ from compacts.models import (
 from compacts.querysets import overdue_milestone_q
 from core.lists import FilterData, apply_filters
 from schools.choices import OrganizationKind
-from schools.models import LeadershipTerm
 
 # --- list selectors (filterable lists) ---
 
@@ -203,47 +200,46 @@ class CompactPage:
     grants: list = field(default_factory=list)
 
 
-def _seat_holder(today: datetime.date, column: str) -> Subquery:
-    """One column of the open term holding a signatory's seat (its organization and role) today:
-    the latest to have started by today, else the first to start. A subquery of the signatory."""
-    started = Q(started_on__lte=today)
-    terms = (
-        LeadershipTerm.objects.filter(
-            organization=OuterRef("leadership_term__organization"),
-            role=OuterRef("leadership_term__role"),
-        )
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
-        .order_by(
-            Case(When(started, then=Value(0)), default=Value(1)),
-            OrderBy(Case(When(started, then=F("started_on"))), descending=True),
-            OrderBy(Case(When(started, then=F("id"))), descending=True),
-            "started_on",
-            "id",
-        )
-    )
-    return Subquery(terms.values(column)[:1])
-
-
 def _signatory_rows(compact, today: datetime.date) -> list[SignatoryRow]:
-    """The signatories with their seats' holders today, from ONE query (the holder is read by
-    subqueries of each signatory row)."""
-    signatories = (
+    """The signatories with who holds each one's seat today, from ONE query: each signatory
+    left-joined to the open terms at its seat (same organization and role), one row per such
+    term. The holder of a seat is the open term that started latest by today, else the first
+    to start."""
+    seat = "leadership_term__organization__leadership_terms"
+    open_at_seat = Q(**{f"{seat}__role": F("leadership_term__role")}) & (
+        Q(**{f"{seat}__ended_on__isnull": True}) | Q(**{f"{seat}__ended_on__gt": today})
+    )
+    rows = (
         Signatory.objects.filter(compact=compact)
         .select_related("leadership_term__person", "leadership_term__organization")
+        .annotate(seat_term=FilteredRelation(seat, condition=open_at_seat))
         .annotate(
-            holder_name=_seat_holder(today, "person__full_name"),
-            holder_started_on=_seat_holder(today, "started_on"),
+            seat_term_id=F("seat_term__id"),
+            seat_term_started_on=F("seat_term__started_on"),
+            seat_term_holder=F("seat_term__person__full_name"),
         )
-        .order_by("leadership_term__organization__name", "leadership_term__role", "id")
+        .order_by(
+            "leadership_term__organization__name",
+            "leadership_term__role",
+            "id",
+            "seat_term_started_on",
+            "seat_term_id",
+        )
     )
-    rows = []
-    for signatory in signatories:
+    signatories: dict[int, Signatory] = {}
+    holders: dict[int, SeatHolder] = {}
+    for row in rows:
+        signatories.setdefault(row.pk, row)
+        if row.seat_term_id is not None and (
+            row.pk not in holders or row.seat_term_started_on <= today
+        ):
+            holders[row.pk] = SeatHolder(row.seat_term_holder, row.seat_term_started_on)
+    result = []
+    for pk, signatory in signatories.items():
         in_post = signatory.leadership_term.is_open_on(today)
-        holder = None
-        if not in_post and signatory.holder_name is not None:
-            holder = SeatHolder(signatory.holder_name, signatory.holder_started_on)
-        rows.append(SignatoryRow(signatory=signatory, in_post=in_post, holder_now=holder))
-    return rows
+        holder = None if in_post else holders.get(pk)
+        result.append(SignatoryRow(signatory=signatory, in_post=in_post, holder_now=holder))
+    return result
 
 
 def _participants(compact, today: datetime.date) -> tuple[list, list, list, list, dict]:
