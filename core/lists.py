@@ -5,6 +5,12 @@ A list is configuration: a FilterSet (what may be asked), a selector `<entity>_l
 filters)` (scope, joins and the filtering itself) and a Table (what is shown, sortable, and the CSV
 columns). See compacts/views/lists.py and schools/views.py.
 
+Speed (issue 8): the table rows (ListTable.body_html) and the filter selects (FastSelect, and
+FastWidgetRenderer for the inputs) are rendered in Python, giving the markup django-tables2's and
+Django's templates give (tests/core/test_fast_rendering.py holds them to it); URLs linked from
+every row are reversed once (reverse_ids); the filter forms share their choice lists
+(SharedChoiceField) instead of deep-copying them.
+
 Filters that cannot be read (a bad date, choice, id or boolean) are never ignored silently: the
 page names each one next to its field and on top, and shows NO rows, because a table or a CSV
 that looks filtered but is not would be worse than an empty one. A CSV export with such filters
@@ -712,8 +718,9 @@ class ListTable(tables.Table):
         super().__init__(*args, **kwargs)
 
     def fast_cells(self) -> list[_FastCell] | None:
-        """One cell renderer per column, or None when a column needs django-tables2's own
-        rendering (row attributes, localization, computed cell attributes)."""
+        """One cell renderer per column, or None when the table needs django-tables2's own
+        rendering (row attributes, pinned rows, localization, computed cell attributes, a
+        render function asking for bound_row)."""
         if self.row_attrs or any(self.pinned_data.values() if self.pinned_data else ()):
             return None
         cells = [_FastCell(self, bound_column) for bound_column in self.columns]
