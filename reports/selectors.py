@@ -40,7 +40,7 @@ from reports.figures import (
     Tally,
     figures_from_tally,
 )
-from schools.choices import LeadershipRole
+from schools.choices import role_in_sentence
 from schools.models import CharterSchool, City, LeadershipTerm
 
 CITY_FIELDS = ("id", "name", "state", "slug")
@@ -396,7 +396,7 @@ class _Rows:
                         compact_id=compact_id,
                         name=row["person_name"],
                         organization=row["organization_name"],
-                        role=LeadershipRole(row["role"]).label,
+                        role=role_in_sentence(row["role"]),
                         left_on=row["ended_on"],
                         precision=row["date_precision"],
                     )

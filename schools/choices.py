@@ -81,3 +81,9 @@ class DatePrecision(models.TextChoices):
     DAY = "day", "Day"
     MONTH = "month", "Month"
     YEAR = "year", "Year"
+
+
+def role_in_sentence(role: str) -> str:
+    """A role's label as it reads mid-sentence: "superintendent", "network CEO"."""
+    label = LeadershipRole(role).label
+    return " ".join(word if word.isupper() else word.lower() for word in label.split())

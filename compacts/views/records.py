@@ -40,7 +40,7 @@ from compacts.services import DeletionRefused
 from core.concurrency import StaleVersion, loaded_version, version_token
 from core.deletion import describe_dependents
 from core.form_helpers import add_service_errors
-from schools.choices import LeadershipRole
+from schools.choices import LeadershipRole, role_in_sentence
 from schools.forms import LeadershipChangeForm
 from schools.models import LeadershipTerm
 from schools.services import leadership_change as leadership_change_service
@@ -574,11 +574,11 @@ def _change_message(change) -> str:
     if closed is None:
         return (
             f"The seat was vacant: nobody was recorded in post as "
-            f"{new.get_role_display().lower()} of {new.organization}, so no term was closed. "
+            f"{role_in_sentence(new.role)} of {new.organization}, so no term was closed. "
             f"{new.person} is recorded in the seat from {_day(new.started_on)}."
         )
     message = (
-        f"Leadership change recorded: {closed.person} left as {closed.get_role_display().lower()} "
+        f"Leadership change recorded: {closed.person} left as {role_in_sentence(closed.role)} "
         f"of {closed.organization} on {_day(closed.ended_on)}; {new.person} took over on "
         f"{_day(new.started_on)}."
     )

@@ -921,7 +921,7 @@ def test_an_editor_records_a_ceo_change_at_a_network_taking_part_in_their_compac
     assert "Net Leaving" in text(form)  # who is in post now
     response = editor_client.post(url, leadership_data(network_seat), follow=True)
     [message] = messages_of(response)
-    assert message.startswith("Leadership change recorded: Net Leaving left as network ceo")
+    assert message.startswith("Leadership change recorded: Net Leaving left as network CEO")
     network_seat.refresh_from_db()
     assert network_seat.ended_on == datetime.date(2015, 6, 30)
     assert LeadershipTerm.objects.get(person__full_name="Kept Name").is_open
