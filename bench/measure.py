@@ -189,17 +189,24 @@ def measure(args, pages, cookies, cached_keys: set[str]) -> list[dict]:
             connections=2,
             cookie=cookies.get(page.user),
         )
+    # /healthz runs first and again last among each server's pages: the denominator of a round
+    # is the mean of the two, which evens out drift in the machine's other load.
+    healthz = next(page for page in pages if page.kind == "denominator")
+    bracketed = []
+    for name in servers:
+        bracketed += [(server, page) for server, page in plan if server == name]
+        bracketed.append((name, healthz))
     runs = []
     for round_no in range(1, args.rounds + 1):
         maxima = {}
-        for server, page in plan:
+        for server, page in bracketed:
             result = wrk(
                 servers[server] + page.path,
                 seconds=args.duration,
                 connections=args.connections,
                 cookie=cookies.get(page.user),
             )
-            maxima[(server, page.key)] = result["rps"]
+            maxima.setdefault((server, page.key), []).append(result["rps"])
             runs.append(
                 {"round": round_no, "server": server, "page": page.key, "mode": "max", **result}
             )
@@ -212,7 +219,7 @@ def measure(args, pages, cookies, cached_keys: set[str]) -> list[dict]:
             # Two connections, each pausing between requests so that the offered rate is about
             # half of this round's maximum: per connection one request every 2 x 2 / max seconds,
             # of which about 2 / max is service time (two workers busy at max rate).
-            top = maxima[(server, page.key)]
+            top = statistics.mean(maxima[(server, page.key)])
             delay = max(1, round(1000 * WORKERS / top)) if top > 0 else 1000
             result = wrk(
                 servers[server] + page.path,
@@ -248,12 +255,16 @@ def summarize(pages, runs, queries, cached_keys: set[str]) -> list[dict]:
                 continue
             top = [r for r in mine if r["mode"] == "max"]
             half = [r for r in mine if r["mode"] == "half"]
-            health = {
-                r["round"]: r["rps"]
-                for r in runs
-                if r["server"] == server and r["page"] == "healthz" and r["mode"] == "max"
-            }
+            health_runs: dict[int, list[float]] = {}
+            for r in runs:
+                if r["server"] == server and r["page"] == "healthz" and r["mode"] == "max":
+                    health_runs.setdefault(r["round"], []).append(r["rps"])
+            health = {round_no: statistics.mean(v) for round_no, v in health_runs.items()}
             ratios = [r["rps"] / health[r["round"]] for r in top if health.get(r["round"])]
+            if page.kind == "denominator":
+                top = [{**r, "rps": health[r["round"]]} for r in top if r["round"] in health]
+                top = list({r["round"]: r for r in top}.values())
+                ratios = [1.0] * len(top)
             q = queries.get(page.key, {})
             rows.append(
                 {
@@ -374,8 +385,9 @@ def markdown(result: dict) -> str:
         f"{s['rounds']} interleaved rounds; each page at max rate ({s['connections']} connections, "
         f"{s['duration']:g} s) then at about half of it ({s['half_duration']:g} s). Figures are "
         "medians over the rounds; the ratio divides by /healthz on the same server in the same "
-        "round. Cache `warm`: dashboard cache on and filled; `off`: a second server with "
-        "DASHBOARD_CACHE_SECONDS=0; `none`: the page reads no cached figure (same queries twice).",
+        "round (mean of a run before and a run after the server's pages). Cache `warm`: "
+        "dashboard cache on and filled; `off`: a second server with DASHBOARD_CACHE_SECONDS=0; "
+        "`none`: the page reads no cached figure (same queries twice).",
         "",
         "| page | cache | req/s | ratio to /healthz | p50 ms | p95 ms | p99 ms "
         "| p95 ms at ½ rate (req/s) | queries | errors |",
