@@ -14,7 +14,8 @@ and PostgreSQL.
 Speed: rows go in with `bulk_create` in batches. Multi-table inheritance children (District,
 CharterNetwork, CharterSchool) cannot be bulk-created by Django, so their Organization parents are
 bulk-created first and the children's own columns are then inserted with plain multi-row
-INSERTs that reuse the parents' ids, which is correct on both SQLite and PostgreSQL.
+INSERTs that reuse the parents' ids (core.bulk, shared with the NCES importer), which is correct
+on both SQLite and PostgreSQL. Activities, the bulk of the data, go in as plain rows too.
 
 No history rows are written: bench data is generated, not edited, so its history tables stay
 empty (and usable: the first edit of a generated record writes its first history row).
@@ -34,7 +35,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -49,6 +50,7 @@ from compacts.choices import (
     ResponsibleParty,
 )
 from compacts.models import Activity, Commitment, Compact, Grant, Milestone, Participant, Signatory
+from core.bulk import bulk_create_children, insert_rows
 from schools.choices import (
     DatePrecision,
     EndReason,
@@ -357,29 +359,13 @@ class _Writer:
         return objs
 
     def insert_children(self, model, objs: list) -> list:
-        """Multi-table inheritance: bulk-create the Organization parents, then the child rows."""
-        parent_fields = [f for f in Organization._meta.concrete_fields if not f.primary_key]
-        parents = [
-            Organization(**{f.attname: getattr(obj, f.attname) for f in parent_fields})
-            for obj in objs
-        ]
+        """Multi-table inheritance: the Organization parents in bulk, then the child rows."""
         for obj in objs:
             self.hasher.update(repr(self._fingerprint(model, obj)).encode())
-        Organization.objects.bulk_create(parents, batch_size=BATCH_SIZE)
-        ptr = model._meta.pk
-        for obj, parent in zip(objs, parents, strict=True):
-            obj.id = parent.pk
-            setattr(obj, ptr.attname, parent.pk)
-        self._insert_local_columns(model, objs)
+        bulk_create_children(model, objs, batch_size=BATCH_SIZE)
         self._remember(model, objs)
         self._count(model, len(objs))
         return objs
-
-    def _insert_local_columns(self, model, objs: list) -> None:
-        local = list(model._meta.local_concrete_fields)
-        self._execute_insert(
-            model, local, [tuple(getattr(obj, f.attname) for f in local) for obj in objs]
-        )
 
     @staticmethod
     def row_fields(model) -> list:
@@ -401,40 +387,8 @@ class _Writer:
                 if values[i] is not None:
                     values[i] = positions[values[i]]
             self.hasher.update(repr((model.__name__, *values)).encode())
-        self._execute_insert(model, fields, rows)
+        insert_rows(model, fields, rows)
         self._count(model, len(rows))
-
-    @staticmethod
-    def _execute_insert(model, fields: list, rows: list[tuple]) -> None:
-        """Multi-row INSERTs in batches the backend accepts, dates adapted as Django would."""
-        if not rows:
-            return
-        ops = connection.ops
-        adapters = [
-            ops.adapt_datetimefield_value
-            if isinstance(f, models.DateTimeField)
-            else ops.adapt_datefield_value
-            if isinstance(f, models.DateField)
-            else None
-            for f in fields
-        ]
-        quote = ops.quote_name
-        columns = ", ".join(quote(f.column) for f in fields)
-        placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
-        batch = max(1, min(BATCH_SIZE, ops.bulk_batch_size(fields, rows)))
-        with connection.cursor() as cursor:
-            for start in range(0, len(rows), batch):
-                chunk = rows[start : start + batch]
-                params = [
-                    adapt(value) if adapt else value
-                    for row in chunk
-                    for adapt, value in zip(adapters, row, strict=True)
-                ]
-                cursor.execute(
-                    f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES "
-                    + ", ".join([placeholder] * len(chunk)),
-                    params,
-                )
 
 
 def _stamp(day: datetime.date, rng: random.Random) -> datetime.datetime:
