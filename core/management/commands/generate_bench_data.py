@@ -49,6 +49,9 @@ class Command(BaseCommand):
                     "The database already holds records; generate_bench_data only writes into an "
                     "empty database. Use --force to empty it first (every table is flushed)."
                 )
+            # Inside an open transaction PostgreSQL refuses to TRUNCATE tables with deferred
+            # foreign-key checks pending; running the checks now clears them.
+            connection.check_constraints()
             call_command("flush", interactive=False, verbosity=0)
         started = time.monotonic()
         result = benchdata.generate(
