@@ -227,7 +227,6 @@ def test_its_bare_organizations_have_a_creation_version_by_the_system_user(demo)
     assert set(bare) and set(created) == set(bare)
 
 
-
 def test_if_empty_leaves_a_database_with_compacts_as_people_left_it(demo):
     commitment = Commitment.objects.order_by("pk").first()
     out = io.StringIO()
