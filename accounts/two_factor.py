@@ -126,9 +126,12 @@ def unsaved_app(user, hex_key: str) -> TOTPDevice:
     return TOTPDevice(user=user, key=hex_key, name="Authenticator app", confirmed=False)
 
 
-def qr_data_uri(device: TOTPDevice) -> str:
-    """The otpauth:// address as an SVG QR code in a data: URI (the CSP allows data: images)."""
-    return segno.make(device.config_url, error="m").svg_data_uri(scale=5, border=2)
+def qr_image(device: TOTPDevice) -> tuple[str, int]:
+    """The otpauth:// address as an SVG QR code in a data: URI (the CSP allows data: images),
+    and its width in pixels."""
+    code = segno.make(device.config_url, error="m")
+    width, _ = code.symbol_size(scale=5, border=2)
+    return code.svg_data_uri(scale=5, border=2), width
 
 
 def app_confirm(*, user, hex_key: str, code: str) -> tuple[TOTPDevice, list[str]] | None:

@@ -71,6 +71,10 @@ def _next_url(request, default: str = "/") -> str:
     return default
 
 
+def _seconds(count: int) -> str:
+    return f"{count} second{'s' if count != 1 else ''}"
+
+
 def _with_next(url: str, next_url: str) -> str:
     return f"{url}?{urlencode({'next': next_url})}" if next_url != "/" else url
 
@@ -118,7 +122,7 @@ class TwoFactorVerifyView(FormView):
         except two_factor.Throttled as throttled:
             form.add_error(
                 "code",
-                f"Too many wrong codes in a row. Wait {throttled.seconds} seconds, then try "
+                f"Too many wrong codes in a row. Wait {_seconds(throttled.seconds)}, then try "
                 "the code your app shows at that moment.",
             )
             return self.form_invalid(form)
@@ -156,9 +160,10 @@ class TwoFactorSetupView(FormView):
 
     def get_context_data(self, **kwargs):
         hex_key = two_factor.setup_key(self.request.session)
-        app = two_factor.unsaved_app(self.request.user, hex_key)
+        qr_code, qr_width = two_factor.qr_image(two_factor.unsaved_app(self.request.user, hex_key))
         return super().get_context_data(
-            qr_code=two_factor.qr_data_uri(app),
+            qr_code=qr_code,
+            qr_width=qr_width,
             secret=two_factor.readable_secret(hex_key),
             required=self.request.user.is_superuser,
             hide_navigation=two_factor.step_needed(self.request.user, self.request.session),
@@ -235,7 +240,8 @@ class TwoFactorDisableView(FormView):
         except two_factor.Throttled as throttled:
             form.add_error(
                 "code_or_password",
-                f"Too many wrong codes in a row. Wait {throttled.seconds} seconds, then try again.",
+                f"Too many wrong codes in a row. Wait {_seconds(throttled.seconds)}, then try "
+                "again.",
             )
             return False
         credentials = {"username": user.get_username(), "password": value}
