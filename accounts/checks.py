@@ -26,8 +26,8 @@ def cache_is_shared(app_configs, **kwargs):
             f"{minutes} minutes, and the password reset limits count per worker.",
             hint=(
                 "Set REDIS_URL (for example redis://127.0.0.1:6379/0) so that every worker "
-                "shares one cache. Running a single worker process? Add 'accounts.W001' to "
-                "SILENCED_SYSTEM_CHECKS."
+                "shares one cache. Running a single worker process? Set "
+                "SILENCED_SYSTEM_CHECKS=accounts.W001 in the environment."
             ),
             id="accounts.W001",
         )

@@ -160,8 +160,10 @@ class TwoFactorSetupView(FormView):
 
     def get_context_data(self, **kwargs):
         hex_key = two_factor.setup_key(self.request.session)
-        qr_code, qr_width = two_factor.qr_image(two_factor.unsaved_app(self.request.user, hex_key))
+        app = two_factor.unsaved_app(self.request.user, hex_key)
+        qr_code, qr_width = two_factor.qr_image(app)
         return super().get_context_data(
+            app_link=app.config_url,
             qr_code=qr_code,
             qr_width=qr_width,
             secret=two_factor.readable_secret(hex_key),

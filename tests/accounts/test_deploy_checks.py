@@ -4,6 +4,8 @@ the other workers serving old dashboards, and the reset throttle would count per
 from django.core.checks import run_checks
 from django.test import override_settings
 
+from tests.accounts.test_security_headers import _manage, _production_env
+
 LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 REDIS = {
     "default": {
@@ -44,3 +46,9 @@ def test_a_local_run_with_debug_on_is_left_alone():
 @override_settings(DEBUG=False, CACHES=LOCMEM)
 def test_the_check_is_for_deploys_only():
     assert [m for m in run_checks() if m.id == "accounts.W001"] == []
+
+
+def test_a_single_worker_deployment_can_silence_it_from_the_environment(tmp_path):
+    env = _production_env(tmp_path, SILENCED_SYSTEM_CHECKS="accounts.W001")
+    result = _manage(env, "check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode == 0, result.stdout + result.stderr

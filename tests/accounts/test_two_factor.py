@@ -187,6 +187,7 @@ def test_the_set_up_page_shows_a_qr_code_and_the_key_under_the_sites_policy(edit
     assert response.status_code == 200
     assert re.search(r'<img [^>]*src="data:image/svg\+xml;charset=utf-8,[^"]+"', html)
     assert 'alt="QR code to scan with your authenticator app"' in html
+    assert 'href="otpauth://totp/Compact%20Tracker%3Aeditor?secret=' in html  # on the phone itself
     hex_key = editor_client.session[SETUP_KEY_SESSION_KEY]
     secret = base64.b32encode(binascii.unhexlify(hex_key)).decode().rstrip("=")
     assert " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)) in html
