@@ -63,6 +63,9 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "core",
     "accounts",
     "schools",
@@ -77,8 +80,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Early, so that its header lands on every answer to a signed-in user, redirects included.
+    "accounts.middleware.NoStoreForSignedInMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After messages: an ended session says why on the sign-in page.
+    "accounts.middleware.SessionLimitsMiddleware",
+    "accounts.middleware.SecondStepMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -124,6 +132,9 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# e.g. "accounts.W001" for a deployment that runs a single worker process without Redis.
+SILENCED_SYSTEM_CHECKS = env_list("SILENCED_SYSTEM_CHECKS")
+
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
@@ -161,6 +172,25 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
+
+# Sessions end after SESSION_IDLE_TIMEOUT without a request, and SESSION_ABSOLUTE_TIMEOUT after
+# sign-in whatever the activity (accounts/middleware.py); the next request says so on sign-in.
+SESSION_IDLE_TIMEOUT = timedelta(minutes=int(os.environ.get("SESSION_IDLE_MINUTES", "120")))
+SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=int(os.environ.get("SESSION_ABSOLUTE_HOURS", "12")))
+# A day past the absolute limit: the middleware ends a session first, and says why; this only
+# bounds how long a forgotten session stays in the browser and the session table.
+SESSION_COOKIE_AGE = int((SESSION_ABSOLUTE_TIMEOUT + timedelta(days=1)).total_seconds())
+
+# Two-step sign-in (TOTP apps, recovery codes): required for superusers, optional for everyone.
+OTP_TOTP_ISSUER = "Compact Tracker"
+# The admin's device pages never show another person's secret or its QR code.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+RECOVERY_CODE_COUNT = 10
+
+# Password reset emails: at most this many per account, and reset requests per client address,
+# each hour. Over the limit the page answers as usual and nothing is sent.
+PASSWORD_RESET_LIMIT_PER_ACCOUNT = 3
+PASSWORD_RESET_LIMIT_PER_ADDRESS = 10
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
@@ -230,11 +260,13 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Sign-in lockout: 5 failures lock that username from that address for 15 minutes. Attempts live
-# in the database, so every app server sees them and an admin can lift a lock
+# Sign-in lockout: 5 failures lock that username from that address for 15 minutes, and 20
+# failures from one address, whatever the usernames, lock that address for 15 minutes. Attempts
+# live in the database, so every app server sees them and an admin can lift a lock
 # ("Access attempts" in the admin).
-AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_HANDLER = "accounts.lockout.LockoutHandler"
 AXES_FAILURE_LIMIT = 5
+AXES_ADDRESS_FAILURE_LIMIT = 20
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True

@@ -7,6 +7,7 @@ from django.test import Client
 
 from accounts.choices import Role
 from tests.accounts.factories import MembershipFactory, UserFactory
+from tests.accounts.two_factor import sign_in_verified
 from tests.schools.factories import CityFactory
 
 PASSWORD = "correct horse battery staple"
@@ -65,8 +66,10 @@ def outsider(city_y):
 
 
 def _client_for(user) -> Client:
+    """A client signed in as the user; a superuser has passed the second step (their app's
+    code), as they must before any page."""
     client = Client()
-    client.force_login(user)
+    sign_in_verified(client, user)
     return client
 
 

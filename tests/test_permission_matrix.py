@@ -12,6 +12,7 @@ from django.db import transaction
 from django.test import Client, override_settings
 
 from tests.accounts.factories import UserFactory
+from tests.accounts.two_factor import sign_in_verified
 from tests.matrix import CITY_CHANGE, EXPECTED, PUBLIC, SIGN_OUT, SIGNED_IN, Route
 from tests.matrix.harness import (
     all_routes,
@@ -128,7 +129,7 @@ def test_admin_is_for_superusers_only(persona, expected, matrix, db):
     }
     client = Client()
     if persona in users:
-        client.force_login(users[persona])
+        sign_in_verified(client, users[persona])
     response = client.get("/admin/")
     if expected == "admin_login":
         assert response.status_code == 302

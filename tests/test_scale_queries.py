@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 
 from core import benchdata
 from reports.cache import invalidate_all
+from tests.accounts.two_factor import sign_in_verified
 
 # The tests only read what the module fixture measured, but the mark makes pytest-django create
 # the test database even when this file runs alone (it sets up only the databases tests ask for).
@@ -29,7 +30,7 @@ def _measure(pages) -> dict:
     clients = {}
     for role, username in (("viewer", benchdata.BENCH_VIEWER), ("admin", benchdata.BENCH_ADMIN)):
         clients[role] = Client()
-        clients[role].force_login(User.objects.get(username=username))
+        sign_in_verified(clients[role], User.objects.get(username=username))
     found = {}
     for page in pages:
         if page.user is None:

@@ -80,11 +80,11 @@ def test_in_section_matches_path_prefixes_only():
     assert not in_section("/", "/cities/")
 
 
-def test_the_users_name_links_to_their_password_and_sign_out_posts(editor):
+def test_the_users_name_links_to_their_account_and_sign_out_posts(editor):
     editor.first_name, editor.last_name = "Erin", "Editor"
     html = render_page(editor, "/cities/")
     assert re.search(
-        r'href="/accounts/password_change/"[^>]*>\s*<span class="visually-hidden">'
+        r'href="/accounts/"[^>]*>\s*<span class="visually-hidden">'
         r"Signed in as </span>Erin Editor",
         html,
     )

@@ -1,4 +1,5 @@
-"""Five failed sign-ins lock that username from that address for 15 minutes."""
+"""Five failed sign-ins lock that username from that address for 15 minutes; twenty from one
+address, whatever the usernames, lock that address for 15 minutes."""
 
 import datetime
 
@@ -118,3 +119,52 @@ def test_behind_a_proxy_the_lock_follows_the_forwarded_address(editor):
         through_proxy(WRONG, "203.0.113.9")
     assert through_proxy(PASSWORD, "203.0.113.9").status_code == 429
     assert through_proxy(PASSWORD, "198.51.100.7").status_code == 302
+
+
+# One address trying many usernames: 20 failures from it, whatever the usernames, lock it.
+
+
+def spread_failures(total, address="192.0.2.10"):
+    """`total` failures from one address, four per username (under the per-username limit)."""
+    responses = []
+    for index in range(total):
+        responses.append(attempt(f"guess{index // 4}", address=address))
+    return responses
+
+
+def test_nineteen_failures_across_usernames_still_let_the_right_password_in(editor):
+    responses = spread_failures(19)
+    assert {response.status_code for response in responses} == {200}
+    assert attempt("editor", PASSWORD).status_code == 302
+
+
+def test_the_twentieth_failure_from_one_address_locks_every_username_there(editor, viewer):
+    *_, twentieth = spread_failures(20)
+    html = twentieth.content.decode()
+    assert twentieth.status_code == 429
+    assert "There were 20 failed sign-ins from your address, for one or more usernames" in html
+    assert "sign-in from this address is paused for 15 minutes" in html
+    for username in ("editor", "viewer"):
+        response = attempt(username, PASSWORD)
+        assert response.status_code == 429
+        assert "sessionid" not in response.cookies
+
+
+def test_the_address_lock_leaves_other_addresses_alone(editor):
+    spread_failures(20, address="192.0.2.10")
+    assert attempt("editor", PASSWORD, address="198.51.100.7").status_code == 302
+
+
+def test_the_address_lock_lifts_after_15_minutes(editor):
+    spread_failures(20)
+    AccessAttempt.objects.update(
+        attempt_time=datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=15, seconds=1)
+    )
+    assert attempt("editor", PASSWORD).status_code == 302
+
+
+def test_the_per_username_rule_still_holds_beside_the_address_rule(editor):
+    *_, fifth = fail(5, username="editor")
+    assert fifth.status_code == 429
+    assert "for <strong>editor</strong> from your address" in fifth.content.decode()
+    assert attempt("viewer-to-be", PASSWORD).status_code == 200  # other usernames: still tried

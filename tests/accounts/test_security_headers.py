@@ -130,15 +130,34 @@ def _manage(env, *args) -> subprocess.CompletedProcess:
     )
 
 
+# Production runs several workers, and they share one cache (see the next tests).
+SHARED_CACHE = {"REDIS_URL": "redis://127.0.0.1:6379/0"}
+
+
 def test_the_deploy_check_is_clean_with_production_settings(tmp_path):
-    result = _manage(_production_env(tmp_path), "check", "--deploy", "--fail-level", "WARNING")
+    result = _manage(
+        _production_env(tmp_path, **SHARED_CACHE), "check", "--deploy", "--fail-level", "WARNING"
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
 
 
+def test_the_deploy_check_warns_when_each_worker_has_its_own_cache(tmp_path):
+    result = _manage(_production_env(tmp_path), "check", "--deploy", "--fail-level", "WARNING")
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "accounts.W001" in output
+    assert "serving old dashboards for up to 10 minutes" in output
+    assert "Set REDIS_URL" in output
+
+
 def test_the_deploy_check_would_catch_plain_http_settings(tmp_path):
     result = _manage(
-        _production_env(tmp_path, SECURE_SSL="0"), "check", "--deploy", "--fail-level", "WARNING"
+        _production_env(tmp_path, SECURE_SSL="0", **SHARED_CACHE),
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
     )
     assert result.returncode != 0
     assert "security.W004" in result.stderr + result.stdout  # no HSTS
@@ -152,7 +171,7 @@ def test_production_cookies_are_secure_and_http_only_with_hsts(tmp_path):
         "'SECURE_HSTS_INCLUDE_SUBDOMAINS', 'SECURE_SSL_REDIRECT', 'X_FRAME_OPTIONS', "
         "'DEBUG']}))"
     )
-    result = _manage(_production_env(tmp_path), "shell", "-c", code)
+    result = _manage(_production_env(tmp_path, **SHARED_CACHE), "shell", "-c", code)
     assert result.returncode == 0, result.stderr
     values = json.loads(result.stdout.strip().splitlines()[-1])
     assert values == {

@@ -85,6 +85,7 @@ def _create_people(site: Site) -> None:
     from accounts.choices import Role
     from schools.models import City
     from tests.accounts.factories import MembershipFactory, UserFactory
+    from tests.accounts.two_factor import app_for
 
     cities = list(City.objects.order_by("name"))
     staff = UserFactory(username=site.staff, first_name="Sam", last_name="Staff")
@@ -97,7 +98,9 @@ def _create_people(site: Site) -> None:
     for city in cities:
         MembershipFactory(user=funder, city=city, role=Role.VIEWER)
         MembershipFactory(user=program, city=city, role=Role.EDITOR)
-    UserFactory(username=site.admin, is_superuser=True, is_staff=True)
+    admin = UserFactory(username=site.admin, is_superuser=True, is_staff=True)
+    # Administrators sign in with a code from their app as well: the admin's phone.
+    app_for(admin)
 
 
 # The project's own database, as configured before any test database replaces it.

@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 import tests.matrix
+from tests.accounts.two_factor import sign_in_verified
 from tests.matrix import EXPECTED, EXPECTED_POST, PERSONAS, SCOPED_LISTS, Route
 from tests.matrix.world import World
 
@@ -109,7 +110,7 @@ def sign_in(users: dict[str, object]) -> dict[str, str | None]:
     sessions: dict[str, str | None] = {"anonymous": None}
     for persona, user in users.items():
         client = Client()
-        client.force_login(user)
+        sign_in_verified(client, user)
         sessions[persona] = client.cookies[settings.SESSION_COOKIE_NAME].value
     return sessions
 

@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from schools.models import CharterSchool, City, District
+from tests.accounts.two_factor import sign_in_verified
 from tests.schools.factories import DistrictFactory
 from tests.schools.test_import import (
     CCD2014_DISTRICT_HEADER,
@@ -120,7 +121,7 @@ def test_a_confirmation_with_another_token_writes_nothing(superuser_client):
 
 def test_a_preview_belongs_to_the_session_that_uploaded_it(superuser_client, client, superuser):
     token = preview(superuser_client).context["token"]
-    client.force_login(superuser)  # the same admin in another browser has another session
+    sign_in_verified(client, superuser)  # the same admin in another browser has another session
     client.post(DISTRICT_IMPORT, {"confirm": "1", "token": token})
     assert District.objects.count() == 0
 

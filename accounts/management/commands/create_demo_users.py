@@ -76,7 +76,10 @@ class Command(BaseCommand):
         _write_passwords(path, passwords)
 
         self.stdout.write(f"Demo users (sign in at {SIGN_IN_URL}):")
-        self.stdout.write(f"  admin   {passwords['admin']}   superuser: every city and /admin/")
+        self.stdout.write(
+            f"  admin   {passwords['admin']}   superuser: every city and /admin/ "
+            "(sets up two-step sign-in with an authenticator app at its first sign-in)"
+        )
         self.stdout.write(
             f"  editor  {passwords['editor']}   editor of {' and '.join(EDITOR_CITIES)}"
         )
