@@ -16,7 +16,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.scope import require_reader
 from core.forms import CityChangesFilterForm
-from core.lists import page_number
 from core.history import (
     REGISTRY,
     RecordState,
@@ -35,6 +34,7 @@ from core.history import (
     trackeds_for,
     versions_for_page,
 )
+from core.lists import page_number
 from core.undo import (
     UndoRefused,
     record_restore,

@@ -45,9 +45,7 @@ PAGED = {
 
 @pytest.mark.parametrize("page", BAD_PAGES)
 @pytest.mark.parametrize("path", list(PAGED))
-def test_every_paged_view_answers_a_bad_page_number_with_a_page(
-    editor_client, records, path, page
-):
+def test_every_paged_view_answers_a_bad_page_number_with_a_page(editor_client, records, path, page):
     url = history_url(records["commitment"]) if path == "history" else path
     response = editor_client.get(url, {"page": page})
     assert response.status_code == 200
