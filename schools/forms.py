@@ -14,6 +14,10 @@ from schools.models import LeadershipTerm, Organization, Person
 from schools.selectors import successor_candidates
 
 NEW_PERSON = "new"
+AMBIGUOUS = (
+    "Several people of this name are recorded in your cities: choose which one takes the seat, "
+    "or record a new person."
+)
 
 
 def seat_organizations(user) -> QuerySet[Organization]:
@@ -107,13 +111,12 @@ class LeadershipChangeForm(BootstrapFormMixin, forms.Form):
             name = " ".join(self.data.get("successor_name", "").split())
             self.fields["successor_person"] = forms.ChoiceField(
                 label=f"Which {name}?",
-                required=False,
                 widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
                 choices=[
                     *((str(person.pk), _person_label(person)) for person in self.candidates),
                     (NEW_PERSON, f"Someone else: record a new person named {name}"),
                 ],
-                help_text="Several people of this name are recorded in your cities.",
+                error_messages={"required": AMBIGUOUS},
             )
             self.order_fields(
                 [
@@ -163,18 +166,8 @@ class LeadershipChangeForm(BootstrapFormMixin, forms.Form):
             return self.candidates[0]
         if len(self.candidates) < 2:
             return None
-        chosen = data.get("successor_person", "")
-        if chosen == NEW_PERSON:
-            return None
-        for person in self.candidates:
-            if str(person.pk) == chosen:
-                return person
-        self.add_error(
-            "successor_person",
-            "Several people of this name are recorded in your cities: choose which one takes "
-            "the seat, or record a new person.",
-        )
-        return None
+        chosen = data.get("successor_person", NEW_PERSON)
+        return next((person for person in self.candidates if str(person.pk) == chosen), None)
 
 
 class LeadershipTermForm(BootstrapFormMixin, VersionedFormMixin, forms.ModelForm):
