@@ -281,6 +281,9 @@ def test_the_form_loads_the_holder_with_javascript_and_offers_a_button_without(e
     assert 'data-seat-url="/leadership/seat/"' in body
     assert re.search(r'<script src="/static/js/leadership[^"]*\.js"', body)
     assert 'name="show_holder"' in body
+    # Enter in a field records the change: the first submit button is not "Show current holder".
+    first_button = re.search(r"<button[^>]*>", body.split('class="record-form"', 1)[1]).group(0)
+    assert 'type="submit"' in first_button and "show_holder" not in first_button
 
 
 def test_show_current_holder_without_javascript_keeps_the_input_and_saves_nothing(
