@@ -95,7 +95,8 @@ class SignatoryForm(RecordForm):
         queryset=LeadershipTerm.objects.none(),
         label="Leader and seat",
         help_text="The term the leader held on the signing date. A leader missing here is "
-        "added by an administrator or through a leadership change.",
+        "added by an administrator or through a leadership change; so is the leader of a "
+        "network or association whose seat signed only other cities' compacts.",
     )
 
     class Meta(RecordMeta):
@@ -121,6 +122,8 @@ class ParticipantForm(RecordForm):
     organization = OrganizationChoiceField(
         queryset=Organization.objects.none(),
         label="District, charter school or network",
+        help_text="A network already taking part only in other cities' compacts is added by "
+        "an administrator.",
     )
 
     class Meta(RecordMeta):
@@ -273,7 +276,11 @@ class ActivityForm(RecordForm):
 
 
 class GrantForm(RecordForm):
-    funder = forms.ModelChoiceField(queryset=Organization.objects.none(), label="Funder")
+    funder = forms.ModelChoiceField(
+        queryset=Organization.objects.none(),
+        label="Funder",
+        help_text="A funder known only to other cities' compacts is added by an administrator.",
+    )
     amount = forms.DecimalField(label="Amount (USD)", min_value=0, max_digits=14, decimal_places=2)
 
     class Meta(RecordMeta):
