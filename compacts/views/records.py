@@ -685,11 +685,7 @@ def _record_change(request, form) -> HttpResponse | None:
         add_service_errors(form, error)
         return None
     messages.success(request, _change_message(request.user, change))
-    organization_id = (
-        change.closed_term.organization_id
-        if change.closed_term
-        else (change.new_term.organization_id)
-    )
+    organization_id = (change.closed_term or change.new_term).organization_id
     return redirect(_safe_next(request) or f"/leadership/?organization={organization_id}")
 
 
@@ -743,7 +739,9 @@ def leadership_seat(request):
 def term_edit(request, pk: int):
     """Correct a leadership term (dates, title, end reason, source, the person's name)."""
     term = leadership_term_get(user=request.user, pk=pk)
-    if not can_edit_seat(request.user, term.organization, term.role):
+    if term.organization.city_id is not None:
+        require_editor(request.user, term.organization.city_id)
+    elif not can_edit_seat(request.user, term.organization, term.role):
         raise PermissionDenied(
             "This seat also signed compacts of cities you do not edit: an administrator, or an "
             "editor of all of them, corrects its terms."
