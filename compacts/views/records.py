@@ -198,12 +198,14 @@ def _edit(
     title: str,
     submit="Save",
     done_url: str = "",
+    context: dict | None = None,
 ):
     """Bind, validate and hand cleaned_data to the update service with the loaded version; on a
     concurrent change show the conflict, keep the input and carry the new version. Success goes
     to a safe `next`, else `done_url`, else the compact page."""
     done_url = done_url or _compact_url(compact)
     extra = {} if compact else {"cancel_url": _safe_next(request) or done_url}
+    extra.update(context or {})
     form = form_factory(request.POST if request.method == "POST" else None, record)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -758,4 +760,9 @@ def term_edit(request, pk: int):
         noun="leadership term",
         title=f"Correct a term: {term}",
         done_url=done_url,
+        # The history of a term at a seat without a city is kept for administrators only
+        # (core.history): no link that would answer 404.
+        context={
+            "history_hidden": term.organization.city_id is None and not request.user.is_superuser
+        },
     )

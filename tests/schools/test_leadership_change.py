@@ -438,3 +438,17 @@ def test_outsiders_and_viewers_cannot_correct_a_term(outsider_client, viewer_cli
     assert outsider_client.post(edit_url(seat), term_data(seat, title="X")).status_code == 404
     seat.refresh_from_db()
     assert seat.title != "X"
+
+
+def test_the_correction_of_a_network_seat_links_no_history_the_editor_cannot_open(
+    editor_client, compact, seat
+):
+    network_term = SignatoryFactory(
+        compact=compact,
+        leadership_term__organization=CharterNetworkFactory(),
+        leadership_term__role=LeadershipRole.NETWORK_CEO,
+    ).leadership_term
+    body = text(editor_client.get(edit_url(network_term)))
+    assert history_url(network_term) not in body
+    assert editor_client.get(history_url(network_term)).status_code == 404
+    assert history_url(seat) in text(editor_client.get(edit_url(seat)))
