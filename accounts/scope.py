@@ -3,17 +3,24 @@
 Every selector filters through `scope_queryset`; every view that changes a city's records calls
 `require_editor`. Outsiders get 404 (a city they cannot see does not exist for them); members
 without the editor role get 403.
+
+Organizations without a city (networks, associations, funders) belong to the cities whose
+compacts they take part in, fund or signed through one of their seats. An editor may link to a
+compact only what already belongs to a compact of a city they edit, or what belongs to no compact
+yet (new); a seat (organization, role) changes only for an editor of every city whose compact it
+signed. So no request of one city's editor reaches the records another city depends on.
 """
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from accounts.choices import Role
 from accounts.models import Membership
-from schools.models import City
+from compacts.models import Grant, Participant, Signatory
+from schools.models import City, LeadershipTerm, Organization, Person
 
 
 def _roles(user) -> dict[int, str]:
@@ -89,3 +96,128 @@ def require_superuser(user) -> None:
     """Reference data (schools, networks) is changed by superusers only."""
     if not user.is_superuser:
         raise PermissionDenied("Only administrators change reference data.")
+
+
+# --- organizations without a city, their seats and their people ---
+
+
+def tied_to(cities) -> Q:
+    """Organizations that take part in, fund, or signed (through a seat) a compact of `cities`
+    (a queryset of City ids; None: any city)."""
+    where = {} if cities is None else {"compact__city__in": cities}
+    return (
+        Q(pk__in=Participant.objects.filter(**where).values("organization_id"))
+        | Q(pk__in=Grant.objects.filter(**where).values("funder_id"))
+        | Q(pk__in=Signatory.objects.filter(**where).values("leadership_term__organization_id"))
+    )
+
+
+def _seat_signed(cities) -> Exists:
+    """For a LeadershipTerm queryset: its seat signed a compact of `cities` (None: any)."""
+    where = {} if cities is None else {"compact__city__in": cities}
+    return Exists(
+        Signatory.objects.filter(
+            leadership_term__organization=OuterRef("organization"),
+            leadership_term__role=OuterRef("role"),
+            **where,
+        )
+    )
+
+
+def _editable_ids(user) -> QuerySet:
+    return editable_cities(user).order_by().values("pk")
+
+
+def choosable_organizations(user, city: City) -> QuerySet[Organization]:
+    """The organizations an editor may link to a compact of `city`: the city's own, and those
+    without a city that already belong to a compact of a city the user edits or to no compact
+    at all (new). One known only to other cities' compacts is refused: linking it would open
+    its seats, and those cities' figures, to this editor. Superusers choose any."""
+    own = Q(city=city)
+    if user.is_superuser:
+        return Organization.objects.filter(own | Q(city__isnull=True))
+    mine_or_new = tied_to(_editable_ids(user)) | ~tied_to(None)
+    return Organization.objects.filter(own | (Q(city__isnull=True) & mine_or_new))
+
+
+def choosable_terms(user, city: City) -> QuerySet[LeadershipTerm]:
+    """The leadership terms an editor may name as a signatory of a compact of `city`: terms at
+    the city's organizations, and at seats of organizations without a city that signed a
+    compact of a city the user edits, or signed none yet at an organization they may choose.
+    A seat that signed only other cities' compacts is refused. Superusers choose any."""
+    terms = LeadershipTerm.objects.filter(
+        Q(organization__city=city) | Q(organization__city__isnull=True)
+    )
+    if user.is_superuser:
+        return terms
+    new_seat = ~_seat_signed(None) & Q(
+        organization__in=choosable_organizations(user, city).values("pk")
+    )
+    return terms.filter(Q(organization__city=city) | _seat_signed(_editable_ids(user)) | new_seat)
+
+
+def seat_cities(organization: Organization, role: str) -> set[int]:
+    """The ids of the cities whose compacts the seat (organization, role) signed."""
+    return set(
+        Signatory.objects.filter(
+            leadership_term__organization=organization, leadership_term__role=role
+        ).values_list("compact__city_id", flat=True)
+    )
+
+
+def _seat_access(user, organization: Organization, role: str, allowed, every: bool) -> bool:
+    """`allowed` (can_read / can_edit) applied to the cities the seat belongs to: its
+    organization's city; else those whose compacts the seat signed (each of them, or any, per
+    `every`); else those whose compacts its organization belongs to."""
+    if organization.city_id is not None:
+        return allowed(user, organization.city_id)
+    if user.is_superuser:
+        return True
+    cities = seat_cities(organization, role)
+    if cities:
+        return (all if every else any)(allowed(user, city) for city in cities)
+    member_cities = [city for city in _roles(user) if allowed(user, city)]
+    return Organization.objects.filter(tied_to(member_cities), pk=organization.pk).exists()
+
+
+def can_edit_seat(user, organization: Organization, role: str) -> bool:
+    """Whether the user may record changes at the seat (organization, role): an editor of the
+    organization's city; for an organization without a city, an editor of every city whose
+    compact the seat signed, or (a seat that signed none) of a city whose compacts the
+    organization belongs to; superusers everywhere."""
+    return _seat_access(user, organization, role, can_edit, every=True)
+
+
+def can_read_seat(user, organization: Organization, role: str) -> bool:
+    """Whether the seat exists for the user: a member of the organization's city; for an
+    organization without a city, a member of a city whose compact the seat signed (or, a seat
+    that signed none, of a city whose compacts the organization belongs to)."""
+    return _seat_access(user, organization, role, can_read, every=False)
+
+
+def terms_in_edit_scope(user) -> QuerySet[LeadershipTerm]:
+    """The terms at organizations of the cities the user edits, and at seats that signed a
+    compact of such a city (superusers: all)."""
+    if user.is_superuser:
+        return LeadershipTerm.objects.all()
+    cities = _editable_ids(user)
+    return LeadershipTerm.objects.filter(Q(organization__city__in=cities) | _seat_signed(cities))
+
+
+def reusable_people(user) -> QuerySet[Person]:
+    """The people an editor's leadership change may name as successor: those with a term in
+    the user's edit scope (terms_in_edit_scope). Anyone else is a stranger to the editor,
+    whatever their name."""
+    return Person.objects.filter(pk__in=terms_in_edit_scope(user).values("person_id"))
+
+
+def can_rename_person(user, person: Person) -> bool:
+    """A person's name is shared by all their terms: only a user who may edit every one of
+    those seats corrects it."""
+    if user.is_superuser:
+        return True
+    seats = {
+        (term.organization, term.role)
+        for term in LeadershipTerm.objects.filter(person=person).select_related("organization")
+    }
+    return all(can_edit_seat(user, organization, role) for organization, role in seats)

@@ -1,8 +1,9 @@
 """Input shape of the staff forms. Views hand cleaned_data to compacts.services; no form saves.
 
 Every choice is limited to the compact's city (organizations, leadership terms, participants,
-commitments), so a tampered POST naming another city's record is an ordinary field error. Edit
-forms carry the loaded record's version (core.concurrency.VersionedFormMixin).
+commitments) and, for organizations without a city, to what accounts.scope lets the user choose,
+so a tampered POST naming another city's record is an ordinary field error. Edit forms carry the
+loaded record's version (core.concurrency.VersionedFormMixin).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
-from accounts.scope import editable_cities
+from accounts.scope import choosable_organizations, choosable_terms, editable_cities
 from compacts.choices import CATEGORY_TIER, Category, Tier
 from compacts.models import Activity, Commitment, Compact, Grant, Milestone, Participant, Signatory
 from core.concurrency import VersionedFormMixin
@@ -94,20 +95,19 @@ class SignatoryForm(RecordForm):
         queryset=LeadershipTerm.objects.none(),
         label="Leader and seat",
         help_text="The term the leader held on the signing date. A leader missing here is "
-        "added by an administrator or through a leadership change.",
+        "added by an administrator or through a leadership change; so is the leader of a "
+        "network or association whose seat signed only other cities' compacts.",
     )
 
     class Meta(RecordMeta):
         model = Signatory
         fields = ["leadership_term"]
 
-    def __init__(self, *args, compact: Compact, **kwargs):
+    def __init__(self, *args, compact: Compact, user, **kwargs):
         kwargs.setdefault("instance", Signatory(compact=compact))
         super().__init__(*args, **kwargs)
         self.fields["leadership_term"].queryset = (
-            LeadershipTerm.objects.filter(
-                Q(organization__city_id=compact.city_id) | Q(organization__city__isnull=True)
-            )
+            choosable_terms(user, compact.city)
             .select_related("person", "organization")
             .order_by("organization__name", "role", "-started_on", "id")
         )
@@ -122,6 +122,8 @@ class ParticipantForm(RecordForm):
     organization = OrganizationChoiceField(
         queryset=Organization.objects.none(),
         label="District, charter school or network",
+        help_text="A network already taking part only in other cities' compacts is added by "
+        "an administrator.",
     )
 
     class Meta(RecordMeta):
@@ -130,16 +132,14 @@ class ParticipantForm(RecordForm):
         labels = {"joined_on": "Joined on", "left_on": "Left on"}
         help_texts = {"left_on": "Leave empty while it takes part."}
 
-    def __init__(self, *args, compact: Compact, **kwargs):
+    def __init__(self, *args, compact: Compact, user, **kwargs):
         kwargs.setdefault("instance", Participant(compact=compact))
         super().__init__(*args, **kwargs)
         # Networks often operate in several cities and are recorded without one.
         self.fields["organization"].queryset = (
-            Organization.objects.filter(kind__in=Participant.PARTICIPANT_KINDS)
-            .filter(
-                Q(city_id=compact.city_id)
-                | Q(kind=OrganizationKind.CHARTER_NETWORK, city__isnull=True)
-            )
+            choosable_organizations(user, compact.city)
+            .filter(kind__in=Participant.PARTICIPANT_KINDS)
+            .filter(Q(city=compact.city) | Q(kind=OrganizationKind.CHARTER_NETWORK))
             .order_by("kind", "name")
         )
 
@@ -276,7 +276,11 @@ class ActivityForm(RecordForm):
 
 
 class GrantForm(RecordForm):
-    funder = forms.ModelChoiceField(queryset=Organization.objects.none(), label="Funder")
+    funder = forms.ModelChoiceField(
+        queryset=Organization.objects.none(),
+        label="Funder",
+        help_text="A funder known only to other cities' compacts is added by an administrator.",
+    )
     amount = forms.DecimalField(label="Amount (USD)", min_value=0, max_digits=14, decimal_places=2)
 
     class Meta(RecordMeta):
@@ -284,9 +288,11 @@ class GrantForm(RecordForm):
         fields = ["funder", "amount", "awarded_on", "months", "purpose"]
         labels = {"awarded_on": "Awarded on", "months": "Duration (months)"}
 
-    def __init__(self, *args, compact: Compact, **kwargs):
+    def __init__(self, *args, compact: Compact, user, **kwargs):
         kwargs.setdefault("instance", Grant(compact=compact))
         super().__init__(*args, **kwargs)
-        self.fields["funder"].queryset = Organization.objects.filter(
-            Q(city_id=compact.city_id) | Q(city__isnull=True), kind=OrganizationKind.FUNDER
-        ).order_by("name")
+        self.fields["funder"].queryset = (
+            choosable_organizations(user, compact.city)
+            .filter(kind=OrganizationKind.FUNDER)
+            .order_by("name")
+        )

@@ -34,6 +34,7 @@ from compacts.models import (
 from compacts.querysets import overdue_milestone_q
 from core.lists import FilterData, apply_filters
 from schools.choices import OrganizationKind
+from schools.models import LeadershipTerm
 
 # --- list selectors (filterable lists) ---
 
@@ -170,6 +171,7 @@ class SignatoryRow:
     signatory: object
     in_post: bool
     holder_now: SeatHolder | None = None  # who holds the seat now, when the signatory has left
+    vacant_since: datetime.date | None = None  # nobody holds it: the last holder's last day
 
 
 @dataclass
@@ -203,8 +205,9 @@ class CompactPage:
 def _signatory_rows(compact, today: datetime.date) -> list[SignatoryRow]:
     """The signatories with who holds each one's seat today, from ONE query: each signatory
     left-joined to the open terms at its seat (same organization and role), one row per such
-    term. The holder of a seat is the open term that started latest by today, else the first
-    to start."""
+    term, with the seat's latest last day annotated. The holder of a seat is the open term that
+    started latest by today, else the first to start; a seat without one is vacant since that
+    latest last day."""
     seat = "leadership_term__organization__leadership_terms"
     open_at_seat = Q(**{f"{seat}__role": F("leadership_term__role")}) & (
         Q(**{f"{seat}__ended_on__isnull": True}) | Q(**{f"{seat}__ended_on__gt": today})
@@ -217,6 +220,15 @@ def _signatory_rows(compact, today: datetime.date) -> list[SignatoryRow]:
             seat_term_id=F("seat_term__id"),
             seat_term_started_on=F("seat_term__started_on"),
             seat_term_holder=F("seat_term__person__full_name"),
+            seat_last_day=Subquery(
+                LeadershipTerm.objects.filter(
+                    organization_id=OuterRef("leadership_term__organization_id"),
+                    role=OuterRef("leadership_term__role"),
+                    ended_on__lte=today,
+                )
+                .order_by("-ended_on")
+                .values("ended_on")[:1]
+            ),
         )
         .order_by(
             "leadership_term__organization__name",
@@ -238,7 +250,12 @@ def _signatory_rows(compact, today: datetime.date) -> list[SignatoryRow]:
     for pk, signatory in signatories.items():
         in_post = signatory.leadership_term.is_open_on(today)
         holder = None if in_post else holders.get(pk)
-        result.append(SignatoryRow(signatory=signatory, in_post=in_post, holder_now=holder))
+        vacant_since = signatory.seat_last_day if not in_post and holder is None else None
+        result.append(
+            SignatoryRow(
+                signatory=signatory, in_post=in_post, holder_now=holder, vacant_since=vacant_since
+            )
+        )
     return result
 
 

@@ -57,6 +57,8 @@ record_patterns: list = [
     path("grants/<int:pk>/edit/", records.grant_edit, name="grant_edit"),
     path("grants/<int:pk>/delete/", records.grant_delete, name="grant_delete"),
     path("leadership/change/", records.leadership_change, name="leadership_change"),
+    path("leadership/seat/", records.leadership_seat, name="leadership_seat"),
+    path("leadership/terms/<int:pk>/edit/", records.term_edit, name="term_edit"),
 ]
 
 # Spreadsheet round trip (compacts/views/spreadsheets.py).

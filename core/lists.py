@@ -797,7 +797,10 @@ def stream_csv(queryset: QuerySet, table_class: type[ListTable], name: str):
 # --- the view ------------------------------------------------------------------------------------
 
 
-def _page_number(raw: str | None) -> int:
+def page_number(raw: str | None) -> int:
+    """The page a ?page= asks for, as every paged view reads it: 1 when it is not a whole
+    number, and within 1..MAX_PAGE (a page past the end is the paged view's to answer, with
+    its last page)."""
     try:
         number = int(raw or 1)
     except ValueError:
@@ -845,7 +848,7 @@ class FilteredListView(View):
         if export == "csv" and valid:
             return stream_csv(table.data.data, self.table_class, self.export_name)
 
-        self._paginate(table, _page_number(request.GET.get(table.prefixed_page_field)))
+        self._paginate(table, page_number(request.GET.get(table.prefixed_page_field)))
         status = 400 if export else 200
         export_error = ""
         if export == "csv":

@@ -34,6 +34,7 @@ from core.history import (
     trackeds_for,
     versions_for_page,
 )
+from core.lists import page_number
 from core.undo import (
     UndoRefused,
     record_restore,
@@ -101,13 +102,6 @@ def _record_page_url(state: RecordState) -> str | None:
         return None
 
 
-def _page_number(request) -> int:
-    try:
-        return max(1, int(request.GET.get("page", "1")))
-    except ValueError:
-        return 1
-
-
 @require_GET
 def history(request, app_label: str, model: str, pk: int):
     """Every version of one record, newest first, with its changes in words."""
@@ -115,10 +109,15 @@ def history(request, app_label: str, model: str, pk: int):
     require_history_reader(request.user, state)
     if redirected:
         return redirect(history_url(state.latest or state.live))
-    page = _page_number(request)
+    page = page_number(request.GET.get("page"))
     versions, has_older = record_versions(state, (page - 1) * VERSIONS_PER_PAGE, VERSIONS_PER_PAGE)
     if not versions and page > 1:
-        raise Http404("No such page.")
+        # Past the end: the last page, as the lists answer.
+        count = tracked.history_model.objects.filter(**{tracked.pk_name: state.pk}).count()
+        page = max(1, -(-count // VERSIONS_PER_PAGE))
+        versions, has_older = record_versions(
+            state, (page - 1) * VERSIONS_PER_PAGE, VERSIONS_PER_PAGE
+        )
     return render(
         request,
         "history/record_history.html",
@@ -242,7 +241,7 @@ def city_changes(request, slug: str):
         until=_day_start(before + datetime.timedelta(days=1)) if before else None,
     )
     paginator = Paginator(changes_union(change_sets), settings.LIST_PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
+    page = paginator.get_page(page_number(request.GET.get("page")))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -1,29 +1,48 @@
-"""Input shape of the leadership change; schools.services.leadership_change does the work."""
+"""Input shape of the leadership forms; schools.services does the work."""
 
 from __future__ import annotations
 
 from django import forms
 from django.db.models import F, Q, QuerySet
+from django.utils.dateformat import format as date_format
 
-from accounts.scope import editable_cities
-from core.form_helpers import BootstrapFormMixin, date_input
-from schools.choices import EndReason, LeadershipRole
-from schools.models import Organization
+from accounts.scope import can_edit_seat, editable_cities, tied_to
+from core.concurrency import VersionedFormMixin
+from core.form_helpers import BootstrapFormMixin, date_input, model_formfield
+from schools.choices import EndReason, LeadershipRole, role_in_sentence
+from schools.models import LeadershipTerm, Organization, Person
+from schools.selectors import successor_candidates
+
+NEW_PERSON = "new"
+AMBIGUOUS = (
+    "Several people of this name are recorded in your cities: choose which one takes the seat, "
+    "or record a new person."
+)
 
 
 def seat_organizations(user) -> QuerySet[Organization]:
     """The organizations at whose seats the user may record leadership changes: those of the
     cities they edit, and those without a city (networks, funders, associations) that take part
-    in a compact of such a city or whose seat signed one."""
-    cities = editable_cities(user)
-    taking_part = Organization.objects.filter(participations__compact__city__in=cities)
-    signed = Organization.objects.filter(leadership_terms__signatures__compact__city__in=cities)
+    in, fund or signed a compact of such a city. Whether a given seat of theirs may change is
+    accounts.scope.can_edit_seat's decision."""
+    cities = editable_cities(user).order_by().values("pk")
     return Organization.objects.filter(
-        Q(city__in=cities)
-        | (
-            Q(city__isnull=True)
-            & (Q(pk__in=taking_part.values("pk")) | Q(pk__in=signed.values("pk")))
-        )
+        Q(city__in=cities) | (Q(city__isnull=True) & tied_to(cities))
+    )
+
+
+def _day(value) -> str:
+    return date_format(value, "j M Y") if value else ""
+
+
+def _person_label(person: Person) -> str:
+    term = person.latest_term
+    if term is None:
+        return person.full_name
+    until = f"left {_day(term.ended_on)}" if term.ended_on else "in post"
+    return (
+        f"{person.full_name}: {term.get_role_display()}, {term.organization} "
+        f"(from {_day(term.started_on)}, {until})"
     )
 
 
@@ -34,8 +53,14 @@ class SeatOrganizationField(forms.ModelChoiceField):
 
 
 class LeadershipChangeForm(BootstrapFormMixin, forms.Form):
-    """One leader leaves a seat and a successor takes it; at a vacant seat, without a last day
-    and a reason, the new leader is recorded alone."""
+    """One leader leaves a seat and a successor takes it; a leader leaves and nobody is named
+    yet (a departure); or, at a vacant seat, without a last day and a reason, the new leader is
+    recorded alone.
+
+    cleaned_data["successor"] is the existing person who takes the seat, or None for a new
+    person: only people in the user's scope are reused, and when several share the name the
+    form asks which one (the `successor_person` field appears).
+    """
 
     organization = SeatOrganizationField(
         queryset=Organization.objects.none(),
@@ -59,17 +84,119 @@ class LeadershipChangeForm(BootstrapFormMixin, forms.Form):
     successor_name = forms.CharField(
         label="Successor's full name",
         max_length=200,
-        help_text="An existing person of that name is reused; otherwise a new one is recorded.",
+        required=False,
+        help_text="Leave the successor empty while the search is under way: the seat is then "
+        "recorded as vacant. A person already recorded in your cities with this name is reused; "
+        "otherwise a new person record is created.",
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     successor_title = forms.CharField(label="Successor's title", max_length=200, required=False)
-    successor_first_day = forms.DateField(label="Successor's first day", widget=date_input())
+    successor_first_day = forms.DateField(
+        label="Successor's first day", required=False, widget=date_input()
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         # Organizations without a city come after those of the cities, on every database.
         self.fields["organization"].queryset = (
             seat_organizations(user)
             .select_related("city")
             .order_by(F("city__name").asc(nulls_last=True), "name")
         )
+        self.candidates = []
+        if self.is_bound:
+            self.candidates = successor_candidates(user=user, name=self.data.get("successor_name"))
+        if len(self.candidates) > 1:
+            name = " ".join(self.data.get("successor_name", "").split())
+            self.fields["successor_person"] = forms.ChoiceField(
+                label=f"Which {name}?",
+                widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+                choices=[
+                    *((str(person.pk), _person_label(person)) for person in self.candidates),
+                    (NEW_PERSON, f"Someone else: record a new person named {name}"),
+                ],
+                error_messages={"required": AMBIGUOUS},
+            )
+            self.order_fields(
+                [
+                    "organization",
+                    "role",
+                    "last_day",
+                    "end_reason",
+                    "successor_name",
+                    "successor_person",
+                ]
+            )
+
+    @property
+    def is_departure(self) -> bool:
+        """No successor named: the leader leaves and the seat stays vacant for now."""
+        data = getattr(self, "cleaned_data", {})
+        return not data.get("successor_name") and not data.get("successor_first_day")
+
+    def clean(self):
+        data = super().clean()
+        organization, role = data.get("organization"), data.get("role")
+        if organization and role and not can_edit_seat(self.user, organization, role):
+            self.add_error(
+                "role",
+                f"The {role_in_sentence(role)} seat of {organization} also signed compacts of "
+                "cities you do not edit: only an editor of all of them, or an administrator, "
+                "records a change there.",
+            )
+        name, first_day = data.get("successor_name", ""), data.get("successor_first_day")
+        if name and not first_day and "successor_first_day" not in self.errors:
+            self.add_error("successor_first_day", "Give the successor's first day.")
+        if first_day and not name:
+            self.add_error("successor_name", "Give the successor's name.")
+        if self.is_departure:
+            if not data.get("last_day") and "last_day" not in self.errors:
+                self.add_error(
+                    "last_day",
+                    "Give the leaving leader's last day, or name the successor.",
+                )
+            if not data.get("end_reason"):
+                self.add_error("end_reason", "Say why the leader left.")
+        data["successor"] = self._successor(data)
+        return data
+
+    def _successor(self, data) -> Person | None:
+        if len(self.candidates) == 1:
+            return self.candidates[0]
+        if len(self.candidates) < 2:
+            return None
+        chosen = data.get("successor_person", NEW_PERSON)
+        return next((person for person in self.candidates if str(person.pk) == chosen), None)
+
+
+class LeadershipTermForm(BootstrapFormMixin, VersionedFormMixin, forms.ModelForm):
+    """Correcting a term: its dates, title, end reason, source, and its person's name (when
+    `may_rename`; the name is shared by all the person's terms)."""
+
+    person_name = forms.CharField(label="Person's full name", max_length=200)
+
+    class Meta:
+        model = LeadershipTerm
+        fields = ["title", "started_on", "ended_on", "end_reason", "source_url"]
+        formfield_callback = model_formfield
+        labels = {
+            "started_on": "First day in post",
+            "ended_on": "Last day in post",
+            "end_reason": "Why they left",
+            "source_url": "Source link",
+        }
+        help_texts = {"ended_on": "Leave empty while the leader is in post."}
+
+    def __init__(self, *args, may_rename: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person_name"].initial = self.instance.person.full_name
+        self.order_fields(["person_name", "title"])
+        if not may_rename:
+            self.fields["person_name"].disabled = True
+            self.fields["person_name"].help_text = (
+                "This person also holds seats you do not edit; an administrator corrects "
+                "their name."
+            )
+        else:
+            self.fields["person_name"].help_text = "Corrects the name on every term of this person."

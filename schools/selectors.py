@@ -13,9 +13,10 @@ from django.db.models import (
     Q,
     QuerySet,
 )
+from django.http import Http404
 from django.utils import timezone
 
-from accounts.scope import scope_queryset
+from accounts.scope import can_read_seat, reusable_people, scope_queryset, terms_in_edit_scope
 from compacts.models import Signatory
 from core.lists import FilterData, apply_filters
 from schools.filters import (
@@ -24,7 +25,7 @@ from schools.filters import (
     SchoolFilterSet,
     participating_q,
 )
-from schools.models import CharterNetwork, CharterSchool, LeadershipTerm
+from schools.models import CharterNetwork, CharterSchool, LeadershipTerm, Person
 
 
 def leadership_term_list(*, user, filters: FilterData = None) -> QuerySet[LeadershipTerm]:
@@ -90,3 +91,39 @@ def network_list(*, user, filters: FilterData = None) -> QuerySet[CharterNetwork
         .order_by("name", "pk")
     )
     return apply_filters(queryset, filters, NetworkFilterSet, user)
+
+
+def successor_candidates(*, user, name: str) -> list[Person]:
+    """The people in the user's scope (accounts.scope.reusable_people) named `name`, case and
+    spacing ignored, each with `latest_term`: their latest term in that scope, to tell them
+    apart. A person of that name elsewhere is not one of them."""
+    name = " ".join((name or "").split())
+    if not name:
+        return []
+    candidates = list(
+        reusable_people(user)
+        .filter(full_name__iexact=name)
+        .prefetch_related(
+            Prefetch(
+                "leadership_terms",
+                queryset=terms_in_edit_scope(user)
+                .select_related("organization")
+                .order_by("-started_on", "-id"),
+                to_attr="scoped_terms",
+            )
+        )
+        .order_by("pk")
+    )
+    for person in candidates:
+        person.latest_term = person.scoped_terms[0] if person.scoped_terms else None
+    return candidates
+
+
+def leadership_term_get(*, user, pk: int) -> LeadershipTerm:
+    """A term with its person and organization, if its seat exists for the user
+    (accounts.scope.can_read_seat); Http404 otherwise."""
+    term = LeadershipTerm.objects.select_related("person", "organization__city").filter(pk=pk)
+    term = term.first()
+    if term is None or not can_read_seat(user, term.organization, term.role):
+        raise Http404("No such record.")
+    return term

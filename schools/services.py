@@ -1,6 +1,9 @@
-"""Writes to leadership records: finding a person by name and the leadership change, which closes
-a seat's open term and opens the successor's in one transaction (or, at a vacant seat, records
-the new leader alone)."""
+"""Writes to leadership records: the leadership change, which closes a seat's open term and opens
+the successor's in one transaction (or, at a vacant seat, records the new leader alone), the
+departure without a successor yet, and the correction of a term.
+
+Which existing person a successor is, is the caller's decision within the user's scope
+(accounts.scope.reusable_people): these services never look a person up by name."""
 
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
 from core.audit import recorded_as
+from core.concurrency import lock_current
 from schools.choices import LeadershipRole
 from schools.models import LeadershipTerm, Organization, Person
 
@@ -25,15 +29,11 @@ def _day(value: datetime.date) -> str:
     return date_format(value, "j M Y")
 
 
-def person_find_or_create(*, full_name: str, actor) -> Person:
-    """The person of that name (case and spacing ignored; the oldest record when several share
-    it), or a new one."""
+def person_create(*, full_name: str, actor) -> Person:
+    """A new person record of that name (spacing tidied)."""
     full_name = _clean_name(full_name)
     if not full_name:
         raise ValidationError({"full_name": "Give the person's name."})
-    person = Person.objects.filter(full_name__iexact=full_name).order_by("pk").first()
-    if person is not None:
-        return person
     person = Person(full_name=full_name)
     with transaction.atomic(), recorded_as(actor):
         person.full_clean()
@@ -46,10 +46,11 @@ class LeadershipChange:
     """The outcome of a leadership change, for the confirmation message."""
 
     closed_term: LeadershipTerm | None  # None: the seat was vacant, no term was closed
-    new_term: LeadershipTerm
+    new_term: LeadershipTerm | None  # None: a departure, the seat is vacant for now
     # Compacts whose signatory held the closed term: they lost (or, with a future last day, will
     # lose) a signatory still in post.
     compacts_losing_signatory: list = field(default_factory=list)
+    new_person: bool = False  # the successor is a person recorded by this change
 
 
 def _seat_open_term(organization: Organization, role: str) -> LeadershipTerm | None:
@@ -61,9 +62,13 @@ def _seat_open_term(organization: Organization, role: str) -> LeadershipTerm | N
     return term
 
 
-def _open_term(organization, role, name: str, first_day, title: str, actor) -> LeadershipTerm:
-    """The new leader's open term at the seat (inside the caller's transaction)."""
-    person = person_find_or_create(full_name=name, actor=actor)
+def _open_term(
+    organization, role, person: Person | None, name: str, first_day, title: str, actor
+) -> LeadershipTerm:
+    """The new leader's open term at the seat (inside the caller's transaction); a new person
+    named `name` when `person` is None."""
+    if person is None:
+        person = person_create(full_name=name, actor=actor)
     term = LeadershipTerm(
         person=person, organization=organization, role=role, title=title, started_on=first_day
     )
@@ -98,6 +103,46 @@ def _vacant_seat_errors(
     return {}
 
 
+def _closing_errors(term: LeadershipTerm, last_day, end_reason: str) -> dict[str, str]:
+    """Why the open term cannot close on `last_day` for `end_reason` (empty when it can)."""
+    leaving = term.person
+    errors = {}
+    if last_day is None:
+        errors["last_day"] = f"{leaving} is in post: give their last day."
+    elif last_day < term.started_on:
+        errors["last_day"] = (
+            f"{leaving} started in this seat on {_day(term.started_on)}; "
+            "the last day cannot be before that."
+        )
+    if not end_reason:
+        errors["end_reason"] = f"Say why {leaving} left."
+    return errors
+
+
+def _close(term: LeadershipTerm, last_day, end_reason: str) -> None:
+    term.ended_on = last_day
+    term.end_reason = end_reason
+    term.full_clean()
+    term.save()
+
+
+def _compacts_signed_by(term: LeadershipTerm) -> list:
+    from compacts.models import Compact
+
+    return list(
+        Compact.objects.filter(signatories__leadership_term=term)
+        .select_related("city")
+        .distinct()
+        .order_by("signed_on", "title")
+    )
+
+
+_SEAT_CHANGED = (
+    "This seat changed while you were recording the change; reload and check the current "
+    "leader before trying again."
+)
+
+
 def leadership_change(
     *,
     organization: Organization,
@@ -107,11 +152,14 @@ def leadership_change(
     successor_name: str,
     successor_first_day: datetime.date,
     successor_title: str = "",
+    successor: Person | None = None,
     actor,
 ) -> LeadershipChange:
     """Close the open term of the seat (organization, role) on `last_day` and open the
     successor's from `successor_first_day`, both or neither. At a vacant seat (nobody in post),
-    given no last day and no reason, record the new leader's term alone.
+    given no last day and no reason, record the new leader's term alone. The successor is
+    `successor`, an existing person the caller chose within the user's scope, or else a new
+    person named `successor_name`.
 
     Refuses: a last day or reason at a vacant seat (there is nothing to close: most likely the
     wrong seat), a new leader at a vacant seat starting before the last leader left, an occupied
@@ -120,9 +168,7 @@ def leadership_change(
     holds the seat, and any second open term at the seat (the partial unique constraint backs
     this up).
     """
-    from compacts.models import Compact
-
-    successor_name = _clean_name(successor_name)
+    successor_name = _clean_name(successor.full_name if successor else successor_name)
     if not successor_name:
         raise ValidationError({"successor_name": "Give the successor's name."})
     try:
@@ -135,48 +181,165 @@ def leadership_change(
                 if errors:
                     raise ValidationError(errors)
                 new_term = _open_term(
-                    organization, role, successor_name, successor_first_day, successor_title, actor
+                    organization,
+                    role,
+                    successor,
+                    successor_name,
+                    successor_first_day,
+                    successor_title,
+                    actor,
                 )
-                return LeadershipChange(closed_term=None, new_term=new_term)
+                return LeadershipChange(
+                    closed_term=None, new_term=new_term, new_person=successor is None
+                )
             leaving = term.person
-            errors = {}
-            if last_day is None:
-                errors["last_day"] = f"{leaving} is in post: give their last day."
-            elif last_day < term.started_on:
-                errors["last_day"] = (
-                    f"{leaving} started in this seat on {_day(term.started_on)}; "
-                    "the last day cannot be before that."
-                )
+            errors = _closing_errors(term, last_day, end_reason)
             if successor_first_day < term.started_on:
                 errors["successor_first_day"] = (
                     f"The successor cannot start before {leaving}'s term began "
                     f"({_day(term.started_on)})."
                 )
-            if not end_reason:
-                errors["end_reason"] = f"Say why {leaving} left."
-            if _clean_name(leaving.full_name).lower() == successor_name.lower():
+            same_name = _clean_name(leaving.full_name).lower() == successor_name.lower()
+            if successor == leaving or (successor is None and same_name):
                 errors["successor_name"] = f"{leaving} already holds this seat."
             if errors:
                 raise ValidationError(errors)
-
-            term.ended_on = last_day
-            term.end_reason = end_reason
-            term.full_clean()
-            term.save()
-
+            _close(term, last_day, end_reason)
             new_term = _open_term(
-                organization, role, successor_name, successor_first_day, successor_title, actor
+                organization,
+                role,
+                successor,
+                successor_name,
+                successor_first_day,
+                successor_title,
+                actor,
             )
     except IntegrityError:
         # Another change of the same seat committed between our check and our write.
-        raise ValidationError(
-            "This seat changed while you were recording the change; reload and check the current "
-            "leader before trying again."
-        ) from None
-    losing = list(
-        Compact.objects.filter(signatories__leadership_term=term)
-        .select_related("city")
-        .distinct()
-        .order_by("signed_on", "title")
+        raise ValidationError(_SEAT_CHANGED) from None
+    return LeadershipChange(
+        closed_term=term,
+        new_term=new_term,
+        compacts_losing_signatory=_compacts_signed_by(term),
+        new_person=successor is None,
     )
-    return LeadershipChange(closed_term=term, new_term=new_term, compacts_losing_signatory=losing)
+
+
+def leadership_departure(
+    *,
+    organization: Organization,
+    role: str,
+    last_day: datetime.date | None,
+    end_reason: str,
+    actor,
+) -> LeadershipChange:
+    """A leader leaves the seat (organization, role) with no successor named yet ("resigned,
+    search under way"): close the open term on `last_day`; the seat is vacant from then until a
+    leadership change at the vacant seat records the new leader.
+
+    Refuses: a seat with nobody in post, a missing last day or reason, a last day before the
+    term began.
+    """
+    with transaction.atomic(), recorded_as(actor):
+        term = _seat_open_term(organization, role)
+        if term is None:
+            role_label = LeadershipRole(role).label.lower()
+            raise ValidationError(
+                {
+                    "role": f"Nobody is recorded in post as {role_label} of {organization}, so "
+                    "there is no departure to record. Check the organization and role."
+                }
+            )
+        errors = _closing_errors(term, last_day, end_reason)
+        if errors:
+            raise ValidationError(errors)
+        _close(term, last_day, end_reason)
+    return LeadershipChange(
+        closed_term=term, new_term=None, compacts_losing_signatory=_compacts_signed_by(term)
+    )
+
+
+# Fields a correction may change besides the person's name. The seat (organization, role) and
+# the person a term belongs to are what it is: a different seat or person is a different term.
+TERM_FIELDS = ("title", "started_on", "ended_on", "end_reason", "source_url")
+
+
+def _until(term: LeadershipTerm) -> str:
+    return _day(term.ended_on) if term.ended_on else "in post"
+
+
+def _term_errors(term: LeadershipTerm) -> dict[str, str]:
+    """Why the corrected term does not fit its seat: another open term, an overlap with a
+    neighbouring term, or a compact it signed on a date it no longer covers."""
+    errors: dict[str, str] = {}
+    neighbours = (
+        LeadershipTerm.objects.filter(organization_id=term.organization_id, role=term.role)
+        .exclude(pk=term.pk)
+        .select_related("person")
+        .order_by("started_on", "pk")
+    )
+    for other in neighbours:
+        if term.ended_on is None and other.ended_on is None:
+            errors["ended_on"] = (
+                f"{other.person} is in post in this seat since {_day(other.started_on)}; "
+                "give this term's last day."
+            )
+        # A term ends on its last day and the next may start that same day.
+        elif (term.ended_on is None or other.started_on < term.ended_on) and (
+            other.ended_on is None or term.started_on < other.ended_on
+        ):
+            field = "started_on" if other.started_on <= term.started_on else "ended_on"
+            errors.setdefault(
+                field,
+                f"This overlaps {other.person}'s term in the seat "
+                f"({_day(other.started_on)} – {_until(other)}).",
+            )
+    for signatory in term.signatures.select_related("compact"):
+        signed_on = signatory.compact.signed_on
+        if term.started_on > signed_on or (term.ended_on and term.ended_on < signed_on):
+            errors.setdefault(
+                "started_on" if term.started_on > signed_on else "ended_on",
+                f"{term.person} signed {signatory.compact.title} on {_day(signed_on)} in this "
+                "seat: the term must cover that day.",
+            )
+    return errors
+
+
+def leadership_term_correct(
+    *, term: LeadershipTerm, data: dict, actor, expected_version: str | None = None
+) -> LeadershipTerm:
+    """Correct a recorded term: wrong dates, title, end reason or source, and (data key
+    `person_name`) a typo in its person's name, which every term of that person shows.
+
+    Refuses, writing nothing: a term changed since `expected_version` was loaded
+    (core.concurrency.StaleVersion), a last day before the first, an end reason without a last
+    day, a second open term at the seat, an overlap with a neighbouring term at the seat, and a
+    term that no longer covers the signing date of a compact it signed.
+    """
+    data = dict(data)
+    person_name = _clean_name(data.pop("person_name", "")) if "person_name" in data else None
+    if person_name == "":
+        raise ValidationError({"person_name": "Give the person's name."})
+    unknown = set(data) - set(TERM_FIELDS)
+    if unknown:
+        raise TypeError(f"Term corrections cannot change {sorted(unknown)}.")
+    try:
+        with transaction.atomic(), recorded_as(actor):
+            current = lock_current(term, expected_version)
+            for name, value in data.items():
+                setattr(current, name, value)
+            # The seat's rules are checked below with messages naming the other term; the
+            # database constraints back them up.
+            current.full_clean(validate_constraints=False)
+            errors = _term_errors(current)
+            if errors:
+                raise ValidationError(errors)
+            person = current.person
+            if person_name is not None and person_name != person.full_name:
+                person.full_name = person_name
+                person.full_clean()
+                person.save()
+            current.save()
+    except IntegrityError:
+        raise ValidationError(_SEAT_CHANGED) from None
+    return current

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 import django_tables2 as tables
 from django.utils.html import format_html_join
 
+from accounts.scope import can_edit
 from core.lists import (
     MAIN,
     NUMERIC,
@@ -81,6 +82,30 @@ class LeadershipTermTable(ListTable):
         model = LeadershipTerm
         fields = ()
         empty_text = "No leadership term matches these filters."
+
+    def render_person(self, value, record):
+        if not self._may_correct(record):
+            return value
+        return html_format(
+            '{} <a class="small ms-1" href="{}">Correct<span class="visually-hidden"> the term of '
+            "{}</span></a>",
+            value,
+            reverse_ids("compacts:term_edit", record.pk),
+            value,
+        )
+
+    def _may_correct(self, record) -> bool:
+        """Whether to link the term's correction page: for editors of its organization's city;
+        without a city, of a city whose compact it signed (the page itself applies the whole
+        rule, accounts.scope.can_edit_seat)."""
+        request = getattr(self, "request", None)
+        if request is None:
+            return False
+        if record.organization.city_id is not None:
+            return can_edit(request.user, record.organization.city_id)
+        return request.user.is_superuser or any(
+            can_edit(request.user, s.compact.city_id) for s in record.scoped_signatures
+        )
 
     def render_role(self, value, record):
         if record.title and record.title != value:

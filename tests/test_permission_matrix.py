@@ -104,7 +104,12 @@ def sessions(matrix, db):
     return matrix.sessions
 
 
-@pytest.mark.parametrize("route", ROUTES, ids=lambda route: f"{route.name}{route.query}")
+def _route_id(route: Route) -> str:
+    query = route.query if isinstance(route.query, str) else "(query from the world)"
+    return f"{route.name}{query}"
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=_route_id)
 def test_route_answers_each_persona_as_designed(route, world, sessions):
     failures = check_route(route, world, sessions)
     assert failures == [], "\n".join(failures)

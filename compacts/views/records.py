@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import F, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +23,15 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import capfirst
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.scope import can_edit, editable_cities, require_editor
+from accounts.scope import (
+    can_edit,
+    can_edit_seat,
+    can_read,
+    can_read_seat,
+    can_rename_person,
+    editable_cities,
+    require_editor,
+)
 from compacts import selectors, services
 from compacts.forms import (
     ActivityForm,
@@ -41,9 +49,11 @@ from core.concurrency import StaleVersion, loaded_version, version_token
 from core.deletion import describe_dependents
 from core.form_helpers import add_service_errors
 from schools.choices import LeadershipRole, role_in_sentence
-from schools.forms import LeadershipChangeForm
+from schools.forms import LeadershipChangeForm, LeadershipTermForm, seat_organizations
 from schools.models import LeadershipTerm
+from schools.selectors import leadership_term_get
 from schools.services import leadership_change as leadership_change_service
+from schools.services import leadership_departure, leadership_term_correct
 
 FORM_TEMPLATE = "compacts/record_form.html"
 DELETE_TEMPLATE = "compacts/record_delete.html"
@@ -141,8 +151,10 @@ def _conflict(form_factory, current: models.Model, stale: StaleVersion, data) ->
     input differs from what is stored is listed.
     """
     loaded = loaded_version(current, data.get("version"))
+    model_fields = {f.name for f in current._meta.get_fields()}
+    # Fields that are not the record's own (a term's person name) are kept as typed, unlisted.
     fields = {
-        name: f for name, f in form_factory(None, current).fields.items() if name != "version"
+        name: f for name, f in form_factory(None, current).fields.items() if name in model_fields
     }
     changed_meanwhile = set()
     for name in fields:
@@ -175,9 +187,25 @@ def _conflict(form_factory, current: models.Model, stale: StaleVersion, data) ->
     return form, conflict
 
 
-def _edit(request, *, record, compact, form_factory, update, noun: str, title: str, submit="Save"):
+def _edit(
+    request,
+    *,
+    record,
+    compact,
+    form_factory,
+    update,
+    noun: str,
+    title: str,
+    submit="Save",
+    done_url: str = "",
+    context: dict | None = None,
+):
     """Bind, validate and hand cleaned_data to the update service with the loaded version; on a
-    concurrent change show the conflict, keep the input and carry the new version."""
+    concurrent change show the conflict, keep the input and carry the new version. Success goes
+    to a safe `next`, else `done_url`, else the compact page."""
+    done_url = done_url or _compact_url(compact)
+    extra = {} if compact else {"cancel_url": _safe_next(request) or done_url}
+    extra.update(context or {})
     form = form_factory(request.POST if request.method == "POST" else None, record)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -190,7 +218,7 @@ def _edit(request, *, record, compact, form_factory, update, noun: str, title: s
                     request,
                     f"This {noun} was deleted while you were editing it; nothing was saved.",
                 )
-                return redirect(_compact_url(compact))
+                return redirect(done_url)
             form, conflict = _conflict(form_factory, stale.current, stale, request.POST)
             return _render_form(
                 request,
@@ -202,14 +230,15 @@ def _edit(request, *, record, compact, form_factory, update, noun: str, title: s
                 conflict=conflict,
                 noun=noun,
                 record=stale.current,
+                **extra,
             )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, f"{capfirst(noun)} “{saved}” saved.")
-            return redirect(_safe_next(request) or _compact_url(compact))
+            return redirect(_safe_next(request) or done_url)
     return _render_form(
-        request, form=form, title=title, compact=compact, submit=submit, record=record
+        request, form=form, title=title, compact=compact, submit=submit, record=record, **extra
     )
 
 
@@ -289,6 +318,12 @@ class RecordKind:
     create_title: object = None
     parent_get: object = None  # the scoped getter of the parent a new record is created under
     create_initial: object = None
+    # The form's choices depend on the user (accounts.scope.choosable_*): it takes `user`.
+    user_scoped: bool = False
+
+
+def _user_kwargs(kind: RecordKind, request) -> dict:
+    return {"user": request.user} if kind.user_scoped else {}
 
 
 def _parent_of(kind: RecordKind, record):
@@ -305,6 +340,7 @@ def create_view(kind: RecordKind):
             request.POST if request.method == "POST" else None,
             initial=kind.create_initial(parent) if kind.create_initial else None,
             **{kind.form_arg: parent},
+            **_user_kwargs(kind, request),
         )
         return _create(
             request,
@@ -326,6 +362,7 @@ def edit_view(kind: RecordKind):
         compact = kind.compact_of(record)
         require_editor(request.user, compact.city_id)
         form_kwargs = {} if kind.form_arg == "self" else {kind.form_arg: _parent_of(kind, record)}
+        form_kwargs.update(_user_kwargs(kind, request))
         return _edit(
             request,
             record=record,
@@ -389,6 +426,7 @@ SIGNATORY = RecordKind(
     delete=services.signatory_delete,
     edit_title=lambda signatory: f"Edit signatory of {signatory.compact.title}",
     create=services.signatory_create,
+    user_scoped=True,
     create_title=lambda compact: f"Add a signatory to {compact.title}",
     parent_get=selectors.compact_get,
 )
@@ -402,6 +440,7 @@ PARTICIPANT = RecordKind(
     delete=services.participant_delete,
     edit_title=lambda participant: f"Edit participant: {participant.organization}",
     create=services.participant_create,
+    user_scoped=True,
     create_title=lambda compact: f"Add a participant to {compact.title}",
     parent_get=selectors.compact_get,
     create_initial=lambda compact: {"joined_on": compact.signed_on},
@@ -455,6 +494,7 @@ GRANT = RecordKind(
     delete=services.grant_delete,
     edit_title=lambda grant: f"Edit grant from {grant.funder}",
     create=services.grant_create,
+    user_scoped=True,
     create_title=lambda compact: f"Record a grant to {compact.title}",
     parent_get=selectors.compact_get,
 )
@@ -539,90 +579,190 @@ def milestone_done(request, pk: int):
     )
 
 
-# --- leadership change ---
+# --- leadership: changes, departures, who holds a seat, term corrections ---
 
 
-def _prefilled_seat(request, form) -> tuple[dict, dict]:
-    """Initial organization and role from ?organization=<id>&role=<role> (ignored unless the
-    organization is one the user may edit), and the seat's state: who holds it now, or that
-    nobody is recorded in post."""
-    organization_id, role = request.GET.get("organization", ""), request.GET.get("role", "")
-    initial: dict = {}
+def _seat_state(user, organization, role: str) -> dict:
+    """What the form says about the seat (organization, role): who holds it now, or since when
+    it is vacant; and whether the user may record a change there. Empty for a seat the user
+    cannot read."""
+    if organization is None or role not in LeadershipRole.values:
+        return {}
+    if not can_read_seat(user, organization, role):
+        return {}
+    terms = LeadershipTerm.objects.filter(organization=organization, role=role)
+    holder = (
+        terms.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=timezone.localdate()))
+        .select_related("person")
+        .order_by(F("ended_on").desc(nulls_first=True), "-started_on")
+        .first()
+    )
+    last = None if holder else terms.select_related("person").order_by("-ended_on").first()
+    return {
+        "holder": holder,
+        "vacant_seat": None if holder else organization,
+        "vacant_role": role_in_sentence(role),
+        "vacant_since": last.ended_on if last else None,
+        "seat_locked": not can_edit_seat(user, organization, role),
+    }
+
+
+def _prefilled_seat(params, form) -> tuple[dict, dict]:
+    """Initial values from `params` (a GET's ?organization=<id>&role=<role>, or the input of a
+    "Show current holder" submit), the organization ignored unless the user may choose it, and
+    the seat's state (_seat_state)."""
+    initial = {name: params.get(name) for name in form.fields if params.get(name)}
     organization = None
+    organization_id, role = params.get("organization", ""), params.get("role", "")
+    initial.pop("organization", None)
     if organization_id.isdigit():
         organization = form.fields["organization"].queryset.filter(pk=organization_id).first()
         if organization is not None:
             initial["organization"] = organization
-    if role in LeadershipRole.values:
-        initial["role"] = role
-    seat: dict = {}
-    if organization is not None and "role" in initial:
-        holder = (
-            LeadershipTerm.objects.filter(organization=organization, role=role)
-            .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=timezone.localdate()))
-            .select_related("person")
-            .order_by(F("ended_on").desc(nulls_first=True), "-started_on")
-            .first()
-        )
-        seat = {"holder": holder, "vacant_seat": None if holder else organization}
-        seat["vacant_role"] = LeadershipRole(role).label.lower()
-    return initial, seat
+    if role not in LeadershipRole.values:
+        initial.pop("role", None)
+    return initial, _seat_state(form.user, organization, role)
 
 
-def _change_message(change) -> str:
+def _visible_titles(user, compacts) -> str:
+    return ", ".join(c.title for c in compacts if can_read(user, c.city_id))
+
+
+def _change_message(user, change) -> str:
     closed, new = change.closed_term, change.new_term
-    if closed is None:
-        return (
+    if new is None:
+        message = (
+            f"Departure recorded: {closed.person} left as {role_in_sentence(closed.role)} of "
+            f"{closed.organization} on {_day(closed.ended_on)}. The seat is vacant from then "
+            "until a successor is recorded."
+        )
+    elif closed is None:
+        message = (
             f"The seat was vacant: nobody was recorded in post as "
             f"{role_in_sentence(new.role)} of {new.organization}, so no term was closed. "
             f"{new.person} is recorded in the seat from {_day(new.started_on)}."
         )
-    message = (
-        f"Leadership change recorded: {closed.person} left as {role_in_sentence(closed.role)} "
-        f"of {closed.organization} on {_day(closed.ended_on)}; {new.person} took over on "
-        f"{_day(new.started_on)}."
-    )
-    if change.compacts_losing_signatory:
-        titles = ", ".join(f"{c.title}" for c in change.compacts_losing_signatory)
-        message += f" Compacts that lost a signatory still in post: {titles}."
     else:
-        message += " No compact had this leader as a signatory."
+        message = (
+            f"Leadership change recorded: {closed.person} left as "
+            f"{role_in_sentence(closed.role)} of {closed.organization} on "
+            f"{_day(closed.ended_on)}; {new.person} took over on {_day(new.started_on)}."
+        )
+    if closed is not None:
+        titles = _visible_titles(user, change.compacts_losing_signatory)
+        if titles:
+            message += f" Compacts that lost a signatory still in post: {titles}."
+        else:
+            message += " No compact had this leader as a signatory."
+    if change.new_person:
+        message += f" A new person record was created for {new.person}."
     return message
+
+
+LEADERSHIP_INTRO = (
+    "One leader leaves a seat and a successor takes it: both are recorded together, or neither. "
+    "While the search for a successor is under way, leave the successor empty: the seat is "
+    "recorded as vacant. At a vacant seat, leave the last day and the reason empty: the new "
+    "leader is recorded alone."
+)
+
+
+def _record_change(request, form) -> HttpResponse | None:
+    """Hand a valid form to the departure or change service; the redirect, or None with the
+    service's errors on the form."""
+    data = dict(form.cleaned_data)
+    data.pop("successor_person", None)
+    try:
+        if form.is_departure:
+            change = leadership_departure(
+                organization=data["organization"],
+                role=data["role"],
+                last_day=data["last_day"],
+                end_reason=data["end_reason"],
+                actor=request.user,
+            )
+        else:
+            change = leadership_change_service(**data, actor=request.user)
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return None
+    messages.success(request, _change_message(request.user, change))
+    organization_id = (change.closed_term or change.new_term).organization_id
+    return redirect(_safe_next(request) or f"/leadership/?organization={organization_id}")
 
 
 @require_http_methods(["GET", "POST"])
 def leadership_change(request):
     if not editable_cities(request.user).exists():
         raise PermissionDenied("You do not edit any city.")
-    if request.method == "POST":
+    seat: dict = {}
+    if request.method == "POST" and "show_holder" not in request.POST:
         form = LeadershipChangeForm(request.POST, user=request.user)
-        seat = {}
         if form.is_valid():
-            organization = form.cleaned_data["organization"]
-            # One without a city is offered only when a compact of a city the user edits has it
-            # as a participant or signatory (schools.forms.seat_organizations).
-            if organization.city_id is not None:
-                require_editor(request.user, organization.city_id)
-            try:
-                change = leadership_change_service(**form.cleaned_data, actor=request.user)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _change_message(change))
-                organization_id = change.new_term.organization_id
-                return redirect(
-                    _safe_next(request) or f"/leadership/?organization={organization_id}"
-                )
+            done = _record_change(request, form)
+            if done is not None:
+                return done
+        seat = _seat_state(
+            request.user, form.cleaned_data.get("organization"), form.cleaned_data.get("role")
+        )
     else:
+        # A GET, or "Show current holder" without JavaScript: the input comes back unsaved,
+        # with the seat's holder.
         form = LeadershipChangeForm(user=request.user)
-        form.initial, seat = _prefilled_seat(request, form)
+        form.initial, seat = _prefilled_seat(request.POST or request.GET, form)
     return _render_form(
         request,
         form=form,
         title="Record a leadership change",
         submit="Record the change",
-        **seat,
-        intro="One leader leaves a seat and a successor takes it. Both are recorded together, or "
-        "neither. At a vacant seat, leave the last day and the reason empty: the new leader is "
-        "recorded alone.",
+        seat_state=seat,
+        seat_url=reverse("compacts:leadership_seat"),
+        intro=LEADERSHIP_INTRO,
+    )
+
+
+@require_GET
+def leadership_seat(request):
+    """Who holds the seat ?organization=<id>&role=<role> now: the fragment the leadership
+    change form shows as soon as both are chosen (static/js/leadership.js)."""
+    if not editable_cities(request.user).exists():
+        raise PermissionDenied("You do not edit any city.")
+    organization_id, role = request.GET.get("organization", ""), request.GET.get("role", "")
+    organization = None
+    if organization_id.isdigit():
+        organization = seat_organizations(request.user).filter(pk=organization_id).first()
+    seat = _seat_state(request.user, organization, role)
+    if organization_id and not seat and role in LeadershipRole.values:
+        raise Http404("No such seat.")
+    return render(request, "compacts/_seat_state.html", {"seat_state": seat})
+
+
+@require_http_methods(["GET", "POST"])
+def term_edit(request, pk: int):
+    """Correct a leadership term (dates, title, end reason, source, the person's name)."""
+    term = leadership_term_get(user=request.user, pk=pk)
+    if term.organization.city_id is not None:
+        require_editor(request.user, term.organization.city_id)
+    elif not can_edit_seat(request.user, term.organization, term.role):
+        raise PermissionDenied(
+            "This seat also signed compacts of cities you do not edit: an administrator, or an "
+            "editor of all of them, corrects its terms."
+        )
+    done_url = f"/leadership/?organization={term.organization_id}"
+    return _edit(
+        request,
+        record=term,
+        compact=None,
+        form_factory=_form_factory(
+            LeadershipTermForm, may_rename=can_rename_person(request.user, term.person)
+        ),
+        update=partial(leadership_term_correct, term=term, actor=request.user),
+        noun="leadership term",
+        title=f"Correct a term: {term}",
+        done_url=done_url,
+        # The history of a term at a seat without a city is kept for administrators only
+        # (core.history): no link that would answer 404.
+        context={
+            "history_hidden": term.organization.city_id is None and not request.user.is_superuser
+        },
     )

@@ -7,10 +7,23 @@ from django.http import Http404
 
 from accounts import scope
 from accounts.choices import Role
-from compacts.models import Commitment, Compact
+from compacts.models import Commitment, Compact, Participant
+from schools.choices import LeadershipRole
 from tests.accounts.factories import MembershipFactory
-from tests.compacts.factories import CommitmentFactory, CompactFactory
-from tests.schools.factories import CityFactory
+from tests.compacts.factories import (
+    CommitmentFactory,
+    CompactFactory,
+    GrantFactory,
+    ParticipantFactory,
+    SignatoryFactory,
+)
+from tests.schools.factories import (
+    CharterNetworkFactory,
+    CityFactory,
+    DistrictFactory,
+    FunderFactory,
+    LeadershipTermFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -112,3 +125,48 @@ def test_reference_data_is_changed_by_superusers_only(editor, superuser):
     with pytest.raises(PermissionDenied):
         scope.require_superuser(editor)
     scope.require_superuser(superuser)
+
+
+# --- organizations without a city (issue 12 point 1) ---
+
+
+def test_organizations_without_a_city_are_choosable_when_new_or_already_in_the_editors_compacts(
+    editor, superuser, city_x, city_y
+):
+    x_compact, y_compact = CompactFactory(city=city_x), CompactFactory(city=city_y)
+    own = DistrictFactory(city=city_x)
+    new = CharterNetworkFactory()
+    mine, both, theirs = (CharterNetworkFactory() for _ in range(3))
+    ParticipantFactory(compact=x_compact, organization=mine)
+    ParticipantFactory(compact=y_compact, organization=both)
+    Participant.objects.create(compact=x_compact, organization=both, joined_on=x_compact.signed_on)
+    ParticipantFactory(compact=y_compact, organization=theirs)
+    their_funder = GrantFactory(compact=y_compact, funder=FunderFactory()).funder
+    DistrictFactory(city=city_y)
+
+    def pks(*organizations):
+        return {organization.pk for organization in organizations}
+
+    chosen = set(scope.choosable_organizations(editor, city_x).values_list("pk", flat=True))
+    assert pks(own, new, mine, both) <= chosen
+    assert not chosen & pks(theirs, their_funder)
+    everything = scope.choosable_organizations(superuser, city_x).values_list("pk", flat=True)
+    assert pks(theirs, their_funder) <= set(everything)
+
+
+def test_only_people_with_a_term_in_the_editors_scope_are_reusable(editor, city_x, city_y):
+    local = LeadershipTermFactory(organization=DistrictFactory(city=city_x)).person
+    signer = SignatoryFactory(
+        compact=CompactFactory(city=city_x),
+        leadership_term__organization=CharterNetworkFactory(),
+        leadership_term__role=LeadershipRole.NETWORK_CEO,
+    ).leadership_term.person
+    elsewhere = LeadershipTermFactory(organization=DistrictFactory(city=city_y)).person
+    unsigned_network = LeadershipTermFactory(organization=CharterNetworkFactory()).person
+
+    reusable = set(scope.reusable_people(editor))
+    assert reusable == {local, signer}
+    assert not reusable & {elsewhere, unsigned_network}
+    assert scope.can_rename_person(editor, local)
+    LeadershipTermFactory(person=local, organization=DistrictFactory(city=city_y))
+    assert not scope.can_rename_person(editor, local)

@@ -871,7 +871,7 @@ def test_an_editor_records_a_leader_at_a_vacant_seat_and_is_told_it_was_vacant(
     assert message == (
         f"The seat was vacant: nobody was recorded in post as superintendent of "
         f"{seat.organization.name}, so no term was closed. Kept Name is recorded in the seat "
-        "from 1 Aug 2016."
+        "from 1 Aug 2016. A new person record was created for Kept Name."
     )
     new = LeadershipTerm.objects.get(person__full_name="Kept Name")
     assert (new.organization_id, new.started_on, new.ended_on) == (

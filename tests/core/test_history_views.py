@@ -170,7 +170,11 @@ def test_the_history_page_pages_its_versions(city_x, editor, viewer_client, monk
     assert [v.action for v in first.context["versions"]] == ["Changed", "Changed"]
     assert first.context["has_older"]
     assert [v.action for v in second.context["versions"]] == ["Created"]
-    assert viewer_client.get(_history_url(commitment) + "?page=9").status_code == 404
+    # Past the end: the last page, as the lists answer (issue 12 point 5; it was a 404).
+    past_the_end = viewer_client.get(_history_url(commitment) + "?page=9")
+    assert past_the_end.status_code == 200
+    assert past_the_end.context["page"] == 2
+    assert [v.action for v in past_the_end.context["versions"]] == ["Created"]
     assert viewer_client.get(_history_url(commitment) + "?page=x").status_code == 200
 
 

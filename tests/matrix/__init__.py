@@ -94,7 +94,7 @@ class Route:
         POST with 405 to signed-in members; writing views follow the same table for POST as for GET.
     post_data: form data for the POST as the editor and superuser (an empty form is fine: the
         check is about access, a 200 with errors is "ok").
-    query: a query string to add ("export=csv").
+    query: a query string to add ("export=csv"), or a callable building it from the World.
     """
 
     name: str
@@ -102,4 +102,4 @@ class Route:
     kwargs: Callable[[object], dict] = field(default=lambda world: {})
     post: bool = False
     post_data: Callable[[object], dict] = field(default=lambda world: {})
-    query: str = ""
+    query: str | Callable[[object], str] = ""

@@ -123,8 +123,9 @@ def check_route(route: Route, world: World, sessions: dict[str, str | None]) -> 
     signed out by a POST: each request starts from a fresh client holding the persona's session.
     """
     url = reverse(route.name, kwargs=route.kwargs(world.x))
-    if route.query:
-        url = f"{url}?{route.query}"
+    query = route.query(world.x) if callable(route.query) else route.query
+    if query:
+        url = f"{url}?{query}"
     failures = []
     for persona in PERSONAS:
         response = _client(sessions[persona]).get(url)

@@ -1,4 +1,4 @@
-from tests.matrix import CITY_CHANGE, CITY_READ, EDITOR_ANYWHERE, SIGNED_IN, Route
+from tests.matrix import CITY_CHANGE, CITY_READ, EDITOR_ANYWHERE, SIGNED_IN, SUPERUSER, Route
 
 # lists (helper H3: /commitments/, /milestones/, /activities/ and their CSV exports)
 LIST_ROUTES = [
@@ -41,6 +41,31 @@ RECORD_ROUTES = [
     ),
 ]
 
+
+def _seat_query(term) -> str:
+    return f"organization={term.organization_id}&role={term.role}"
+
+
+# Seats of organizations without a city (helper H3, issue 12 point 1): a network seat that
+# signed only city X's compact belongs to city X; a seat that signed both cities' compacts is
+# changed only by an editor of both (none of the personas) or a superuser.
+SHARED_SEAT_ROUTES = [
+    Route("compacts:leadership_seat", EDITOR_ANYWHERE),
+    Route(
+        "compacts:leadership_seat",
+        CITY_CHANGE,
+        query=lambda w: _seat_query(w.network_term),
+    ),
+    Route("compacts:term_edit", CITY_CHANGE, kwargs=lambda w: {"pk": w.network_term.pk}, post=True),
+    Route(
+        "compacts:term_edit",
+        SUPERUSER,
+        kwargs=lambda w: {"pk": w.shared_term.pk},
+        post=True,
+        query="next=/leadership/",
+    ),
+]
+
 # spreadsheets (helper H7: a compact's XLSX download, and the upload/preview/confirm import)
 SPREADSHEET_ROUTES = [
     Route("compacts:spreadsheet_export", CITY_READ, kwargs=lambda w: {"pk": w.compact.pk}),
@@ -52,4 +77,4 @@ SPREADSHEET_ROUTES = [
     ),
 ]
 
-ROUTES = [*LIST_ROUTES, *RECORD_ROUTES, *SPREADSHEET_ROUTES]
+ROUTES = [*LIST_ROUTES, *RECORD_ROUTES, *SHARED_SEAT_ROUTES, *SPREADSHEET_ROUTES]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from accounts.choices import Role
+from schools.choices import LeadershipRole, OrganizationKind
 from tests.accounts.factories import MembershipFactory, UserFactory
 from tests.compacts.factories import (
     ActivityFactory,
@@ -19,7 +20,12 @@ from tests.compacts.factories import (
     ParticipantFactory,
     SignatoryFactory,
 )
-from tests.schools.factories import CharterNetworkFactory, CharterSchoolFactory, CityFactory
+from tests.schools.factories import (
+    CharterNetworkFactory,
+    CharterSchoolFactory,
+    CityFactory,
+    OrganizationFactory,
+)
 
 
 @dataclass
@@ -36,6 +42,12 @@ class CityRecords:
     activity: object
     grant: object
     school: object
+    # A seat of an organization without a city (a network's CEO) that signed this city's compact
+    # only: the other city's editor must find nothing there.
+    network_term: object
+    # A seat without a city that signed both cities' compacts (set by build_world on city X's
+    # records): only a superuser, or an editor of both, changes it.
+    shared_term: object = None
 
 
 def build_city_records(city, network) -> CityRecords:
@@ -65,6 +77,12 @@ def build_city_records(city, network) -> CityRecords:
         school=CharterSchoolFactory(
             name=f"{name} Academy", city=city, district=district, network=network
         ),
+        network_term=SignatoryFactory(
+            compact=compact,
+            leadership_term__organization=CharterNetworkFactory(name=f"{name} Prep Network"),
+            leadership_term__role=LeadershipRole.NETWORK_CEO,
+            leadership_term__person__full_name=f"{name} Network Chief",
+        ).leadership_term,
     )
 
 
@@ -77,11 +95,18 @@ class World:
 
 def build_world(city_x, city_y) -> World:
     network = CharterNetworkFactory()
-    return World(
-        x=build_city_records(city_x, network),
-        y=build_city_records(city_y, network),
-        network=network,
+    x, y = build_city_records(city_x, network), build_city_records(city_y, network)
+    association = OrganizationFactory(
+        name="Shared Charter Association", kind=OrganizationKind.CHARTER_ASSOCIATION, city=None
     )
+    x.shared_term = SignatoryFactory(
+        compact=x.compact,
+        leadership_term__organization=association,
+        leadership_term__role=LeadershipRole.ASSOCIATION_HEAD,
+        leadership_term__person__full_name="Shared Association Head",
+    ).leadership_term
+    SignatoryFactory(compact=y.compact, leadership_term=x.shared_term)
+    return World(x=x, y=y, network=network)
 
 
 def build_cities():

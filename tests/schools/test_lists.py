@@ -469,9 +469,10 @@ def _grow(city, rows):
 @pytest.mark.parametrize(
     ("path", "expected"),
     [
-        # session, user, city choices, COUNT, rows, signed compacts.
-        ("/leadership/", 6),
-        ("/leadership/?state=open&role=superintendent&city=xville&q=leader&sort=-ended_on", 6),
+        # session, user, city choices, COUNT, rows, signed compacts, the user's roles (whether
+        # a row links to its correction page).
+        ("/leadership/", 7),
+        ("/leadership/?state=open&role=superintendent&city=xville&q=leader&sort=-ended_on", 7),
         # session, user, city choices, rows, signed compacts.
         ("/leadership/?export=csv", 5),
         # session, user, city choices, network choices, COUNT, rows.

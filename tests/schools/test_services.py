@@ -12,7 +12,7 @@ from django.utils import timezone
 from schools.choices import EndReason, LeadershipRole
 from schools.forms import seat_organizations
 from schools.models import LeadershipTerm, Person
-from schools.services import leadership_change, person_find_or_create
+from schools.services import leadership_change, person_create
 from tests.compacts.factories import CompactFactory, ParticipantFactory, SignatoryFactory
 from tests.schools.factories import (
     CharterNetworkFactory,
@@ -85,11 +85,20 @@ def test_it_names_the_compacts_that_lost_a_signatory(term, district, editor, cit
     assert result.compacts_losing_signatory == [signed]
 
 
-def test_it_reuses_a_person_of_the_same_name(term, district, editor):
+def test_it_reuses_the_person_it_is_given(term, district, editor):
     existing = PersonFactory(full_name="Bea Coming")
-    result = change(district, editor, successor_name="  bea   COMING ")
+    result = change(district, editor, successor_name="  bea   COMING ", successor=existing)
     assert result.new_term.person == existing
+    assert not result.new_person
     assert Person.objects.filter(full_name__iexact="bea coming").count() == 1
+
+
+def test_without_a_person_given_it_records_a_new_one_whatever_the_name(term, district, editor):
+    # Who a name means is the caller's decision within the user's scope, never a global lookup.
+    PersonFactory(full_name="Bea Coming")
+    result = change(district, editor, successor_name="  bea   COMING ")
+    assert result.new_person and result.new_term.person.full_name == "bea COMING"
+    assert Person.objects.filter(full_name__iexact="bea coming").count() == 2
 
 
 def test_it_refuses_a_last_day_before_the_term_began(term, district, editor):
@@ -269,9 +278,9 @@ def test_a_seat_whose_leader_announced_a_future_departure_can_still_change(distr
     assert term.ended_on == leaving_on - datetime.timedelta(days=10)
 
 
-def test_person_find_or_create_refuses_an_empty_name(editor):
+def test_person_create_refuses_an_empty_name(editor):
     with pytest.raises(ValidationError):
-        person_find_or_create(full_name=" ", actor=editor)
+        person_create(full_name=" ", actor=editor)
 
 
 # --- which organizations an editor may choose ---
