@@ -20,6 +20,8 @@ from core.concurrency import lock_current
 from schools.choices import LeadershipRole
 from schools.models import LeadershipTerm, Organization, Person
 
+ANNOUNCED_DEPARTURE_HORIZON = datetime.timedelta(days=365)
+
 
 def _clean_name(name: str) -> str:
     return " ".join((name or "").split())
@@ -113,6 +115,12 @@ def _closing_errors(term: LeadershipTerm, last_day, end_reason: str) -> dict[str
         errors["last_day"] = (
             f"{leaving} started in this seat on {_day(term.started_on)}; "
             "the last day cannot be before that."
+        )
+    elif last_day > timezone.localdate() + ANNOUNCED_DEPARTURE_HORIZON:
+        # An announced departure a few months ahead is real; one years ahead is a typo'd year.
+        errors["last_day"] = (
+            f"{_day(last_day)} is more than a year ahead. Record an announced departure at "
+            "most a year before it happens."
         )
     if not end_reason:
         errors["end_reason"] = f"Say why {leaving} left."

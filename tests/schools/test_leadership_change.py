@@ -9,6 +9,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from compacts.views.records import _seat_state
 from core.concurrency import version_token
@@ -228,6 +229,29 @@ def test_a_departure_at_a_vacant_seat_is_refused(editor_client, seat):
         CHANGE_URL, data(seat, successor_name="", successor_first_day="", last_day="2016-01-01")
     )
     assert "no departure to record" in field_errors(response, "role")
+
+
+@pytest.mark.parametrize("with_successor", [True, False])
+def test_a_last_day_more_than_a_year_ahead_is_refused_next_to_the_field(
+    editor_client, seat, with_successor
+):
+    far = timezone.localdate() + datetime.timedelta(days=366)
+    overrides = {"last_day": far.isoformat(), "successor_first_day": far.isoformat()}
+    if not with_successor:
+        overrides.update(successor_name="", successor_first_day="")
+    response = editor_client.post(CHANGE_URL, data(seat, **overrides))
+    assert "more than a year ahead" in field_errors(response, "last_day")
+    seat.refresh_from_db()
+    assert seat.ended_on is None
+
+
+def test_an_announced_departure_within_a_year_is_recorded(editor_client, seat):
+    near = timezone.localdate() + datetime.timedelta(days=365)
+    editor_client.post(
+        CHANGE_URL, data(seat, last_day=near.isoformat(), successor_name="", successor_first_day="")
+    )
+    seat.refresh_from_db()
+    assert seat.ended_on == near
 
 
 # --- who holds the seat, before submitting (issue 13, turnover 2) ---
