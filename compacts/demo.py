@@ -30,7 +30,16 @@ from compacts.choices import (
     CompactStatus,
     MilestoneStatus,
 )
-from compacts.models import Activity, Commitment, Compact, Grant, Milestone, Participant, Signatory
+from compacts.models import (
+    MILESTONE_LEAD_TIME,
+    Activity,
+    Commitment,
+    Compact,
+    Grant,
+    Milestone,
+    Participant,
+    Signatory,
+)
 from core.audit import recorded_as
 from core.context_processors import DEMO_BANNER_CACHE_KEY
 from core.history import system_user
@@ -598,10 +607,15 @@ class MilestonePlan:
         return self.today + _days(self.rng.randint(low, high))
 
     def achieved(self, achieved_on: datetime.date) -> None:
-        start = min(self.start, achieved_on - _days(300))
+        # Milestones date from at most a year before signing (Milestone.clean): a commitment
+        # achieved before that (Denver's 2008 framework) has none to show.
+        earliest = self.start - _days(60) - MILESTONE_LEAD_TIME
+        if achieved_on < earliest:
+            return
+        start = max(min(self.start, achieved_on - _days(300)), earliest)
         for due in sorted(_spread(self.rng, start, achieved_on, self.rng.randint(2, 3))):
             done = due + _days(self.rng.randint(-40, 25))
-            self.add(MilestoneStatus.DONE, due, min(done, achieved_on))
+            self.add(MilestoneStatus.DONE, due, max(min(done, achieved_on), earliest))
 
     def monitoring(self, noun: str) -> None:
         """After an achievement, a yearly report: four done, the latest one overdue."""
