@@ -17,7 +17,7 @@ from compacts.choices import CATEGORY_TIER, Category, Tier
 from compacts.models import Activity, Commitment, Compact, Grant, Milestone, Participant, Signatory
 from core.concurrency import VersionedFormMixin
 from core.form_helpers import BootstrapFormMixin, date_input, model_formfield
-from schools.choices import OrganizationKind
+from schools.choices import DatePrecision, OrganizationKind
 from schools.models import City, LeadershipTerm, Organization
 
 
@@ -290,3 +290,23 @@ class GrantForm(RecordForm):
         self.fields["funder"].queryset = Organization.objects.filter(
             Q(city_id=compact.city_id) | Q(city__isnull=True), kind=OrganizationKind.FUNDER
         ).order_by("name")
+
+
+class ReaffirmationForm(BootstrapFormMixin, forms.Form):
+    """A successor's public recommitment to a compact: when, and where it is documented. The
+    successor is whoever holds the seat now (compacts.services.signatory_reaffirm)."""
+
+    reaffirmed_on = forms.DateField(label="Re-affirmed on", widget=date_input())
+    reaffirmed_on_precision = forms.ChoiceField(
+        label="Date known to the",
+        choices=DatePrecision.choices,
+        initial=DatePrecision.DAY,
+        help_text="When only the month or year is known, pick its first day and set this.",
+    )
+    source_url = forms.URLField(
+        label="Source or evidence",
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        help_text="A statement, minutes or article where the successor recommits.",
+    )
