@@ -273,11 +273,17 @@ def health_of(
     if retention is not None and retention < _threshold(settings.HEALTH_MIN_SIGNATORY_RETENTION):
         departed = signatory_retention.denominator - signatory_retention.numerator
         if reaffirmations:
+            # Every seat with a note lost its signers; the re-affirmed ones among them are held.
+            left = len(seat_notes)
+            if reaffirmed_seats_held:
+                held = _plural(reaffirmed_seats_held, "seat is", "seats are")
+                after = f"{held} held by a successor who re-affirmed"
+            else:
+                after = "no successor in post has re-affirmed"
             red.append(
-                f"{departed} of "
-                f"{_plural(signatory_retention.denominator, 'signatory seat', 'signatory seats')} "
-                f"{'is' if departed == 1 else 'are'} held by neither a signer nor a successor "
-                "who re-affirmed"
+                f"{left} of "
+                f"{_plural(signatory_retention.denominator, 'signatory', 'signatories')} "
+                f"{'has' if left == 1 else 'have'} left since signing; {after}"
             )
         else:
             red.append(

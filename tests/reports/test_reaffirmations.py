@@ -120,7 +120,7 @@ def test_a_seat_whose_reaffirming_successor_left_too_is_not_held(city_x):
     assert figures.signatory_retention == Ratio(0, 1)
     assert figures.health.colour == "red"
     assert figures.health.reasons == (
-        "1 of 1 signatory seat is held by neither a signer nor a successor who re-affirmed",
+        "1 of 1 signatory has left since signing; no successor in post has re-affirmed",
     )
     [note] = figures.health.seats
     assert note.state == VACANT
@@ -146,6 +146,21 @@ def test_retention_counts_seats_and_reaffirmations_lift_it_above_the_red_line(ci
     assert states == [REAFFIRMED, VACANT, VACANT]
     # Ann, Dee and Eve left: the re-affirmation keeps the seat, not Ann in the list.
     assert len(figures.departed_signatories) == 3
+
+
+def test_red_retention_says_how_many_seats_successors_hold_by_reaffirming(city_x):
+    compact = live_compact(city_x)
+    reaffirm(departed_signer(compact, "Ann Signer"))
+    for name in ("Dee Gone", "Eve Gone"):
+        departed_signer(compact, name)
+
+    health = figures_of(city_x).figures.health
+
+    # 3 seats, all signers gone, 1 re-affirmed: 1 / 3 held, red.
+    assert health.colour == "red"
+    assert health.reasons == (
+        "3 of 3 signatories have left since signing; 1 seat is held by a successor who re-affirmed",
+    )
 
 
 def test_city_retention_adds_the_seats_of_its_live_compacts(city_x):
