@@ -201,9 +201,15 @@ def test_the_dashboard_shows_each_seat_whose_signer_left(viewer_client, city_x):
     reaffirm(departed_signer(compact))
     departed_signer(compact, "Dee Gone")
 
-    text = page_text(viewer_client.get(f"/cities/{city_x.slug}/"))
+    response = viewer_client.get(f"/cities/{city_x.slug}/")
+    text = page_text(response)
 
     assert "Seats whose signer left" in text
+    # The leadership table tells the successor's re-affirmation from a signature.
+    assert (
+        'Bo Successor <span class="badge text-bg-light border">re-affirmed</span>'
+        in response.content.decode()
+    )
     assert "successor Bo Successor re-affirmed on Mar 2, 2014 (held)" in text
     assert "signer Dee Gone left on Jun 30, 2013; seat vacant since Jun 30, 2013" in text
     assert "1 of 2 signatory seats held by a signer or a successor who re-affirmed" in text
