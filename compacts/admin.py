@@ -27,7 +27,7 @@ class CommitmentInline(admin.TabularInline):
 
 class SignatoryInline(admin.TabularInline):
     model = Signatory
-    fields = ("leadership_term",)
+    fields = ("leadership_term", "reaffirmed_on", "reaffirmed_on_precision")
     autocomplete_fields = ("leadership_term",)
     extra = 0
     show_change_link = True
@@ -75,7 +75,7 @@ class CompactAdmin(HistoryExportAdmin):
 
 @admin.register(Signatory)
 class SignatoryAdmin(HistoryExportAdmin):
-    list_display = ("person", "role", "organization", "compact", "still_in_post")
+    list_display = ("person", "role", "organization", "compact", "reaffirmed_on", "still_in_post")
     list_filter = ("compact__status", "leadership_term__role", "compact__city__state")
     search_fields = (
         "leadership_term__person__full_name",

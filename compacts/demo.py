@@ -30,12 +30,21 @@ from compacts.choices import (
     CompactStatus,
     MilestoneStatus,
 )
-from compacts.models import Activity, Commitment, Compact, Grant, Milestone, Participant, Signatory
+from compacts.models import (
+    MILESTONE_LEAD_TIME,
+    Activity,
+    Commitment,
+    Compact,
+    Grant,
+    Milestone,
+    Participant,
+    Signatory,
+)
 from core.audit import recorded_as
 from core.context_processors import DEMO_BANNER_CACHE_KEY
 from core.history import system_user
 from core.models import DemoDataset
-from schools.choices import LeadershipRole, OrganizationKind
+from schools.choices import DatePrecision, LeadershipRole, OrganizationKind
 from schools.models import (
     CharterNetwork,
     CharterSchool,
@@ -74,6 +83,16 @@ TITLES = {
     ("Jason Bernal", "2011-01-01"): "President",
     ("Ramon C. Cortines", "2014-10-16"): "Interim superintendent",
     ("Jean-Claude Brizard", "2011-05-16"): "CEO",
+}
+
+# Successors who publicly recommitted to their city's compact, as the source notes document it:
+# (person, started_on) -> (re-affirmed on, precision). Only Boston's is documented: "Mayor Walsh
+# continued and renewed it in 2015" (leadership.csv, Menino's row) and "renewed in 2015 by the
+# City, BPS, the Boston Charter Alliance and the Archdiocese" (compacts.csv). BPS's 2015
+# superintendent is not in the files, so only the mayor's seat is re-affirmed. Hartford's
+# "collaboration survived the change" names no recommitment and is not recorded as one.
+REAFFIRMATIONS = {
+    ("Martin J. Walsh", "2014-01-06"): (datetime.date(2015, 1, 1), DatePrecision.YEAR),
 }
 
 NOUNS = {
@@ -312,6 +331,14 @@ class DemoLoader:
             if row["signed_compact"] == "yes":
                 # full_clean() checks the term was in post on the signing date.
                 _upsert(Signatory, {"compact": demo.compact, "leadership_term": term})
+            reaffirmed = REAFFIRMATIONS.get((row["person"], row["started_on"]))
+            if reaffirmed:
+                day, precision = reaffirmed
+                _upsert(
+                    Signatory,
+                    {"compact": demo.compact, "leadership_term": term},
+                    {"reaffirmed_on": day, "reaffirmed_on_precision": precision},
+                )
 
     def _seat_organization(self, demo: CityDemo, row: dict) -> Organization:
         kind = row["organization_kind"]
@@ -598,10 +625,15 @@ class MilestonePlan:
         return self.today + _days(self.rng.randint(low, high))
 
     def achieved(self, achieved_on: datetime.date) -> None:
-        start = min(self.start, achieved_on - _days(300))
+        # Milestones date from at most a year before signing (Milestone.clean): a commitment
+        # achieved before that (Denver's 2008 framework) has none to show.
+        earliest = self.start - _days(60) - MILESTONE_LEAD_TIME
+        if achieved_on < earliest:
+            return
+        start = max(min(self.start, achieved_on - _days(300)), earliest)
         for due in sorted(_spread(self.rng, start, achieved_on, self.rng.randint(2, 3))):
             done = due + _days(self.rng.randint(-40, 25))
-            self.add(MilestoneStatus.DONE, due, min(done, achieved_on))
+            self.add(MilestoneStatus.DONE, due, max(min(done, achieved_on), earliest))
 
     def monitoring(self, noun: str) -> None:
         """After an achievement, a yearly report: four done, the latest one overdue."""

@@ -14,11 +14,11 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
 from accounts.scope import choosable_organizations, choosable_terms, editable_cities
-from compacts.choices import CATEGORY_TIER, Category, Tier
+from compacts.choices import CATEGORY_TIER, Category, CommitmentStatus, Tier
 from compacts.models import Activity, Commitment, Compact, Grant, Milestone, Participant, Signatory
 from core.concurrency import VersionedFormMixin
 from core.form_helpers import BootstrapFormMixin, date_input, model_formfield
-from schools.choices import OrganizationKind
+from schools.choices import DatePrecision, OrganizationKind
 from schools.models import City, LeadershipTerm, Organization
 
 
@@ -212,6 +212,28 @@ class MilestoneForm(RecordForm):
     def __init__(self, *args, commitment: Commitment, **kwargs):
         kwargs.setdefault("instance", Milestone(commitment=commitment))
         super().__init__(*args, **kwargs)
+        self.warning = ""
+        if self.instance.pk is None and commitment.status == CommitmentStatus.ACHIEVED:
+            # A step added after the goal was reached is usually meant for another commitment.
+            self.warning = (
+                f"“{commitment.title}” was achieved on {_day(commitment.achieved_on)}. A new "
+                "milestone usually belongs to another commitment; add it here only if the work "
+                "goes on."
+            )
+            self.fields["add_to_achieved"] = forms.BooleanField(
+                required=False,
+                label="Yes, add it to this achieved commitment anyway",
+                widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+            )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if "add_to_achieved" in self.fields and not cleaned_data.pop("add_to_achieved", False):
+            self.add_error(
+                "add_to_achieved",
+                "The commitment is already achieved: tick this box to add the milestone anyway.",
+            )
+        return cleaned_data
 
 
 class MilestoneDoneForm(BootstrapFormMixin, VersionedFormMixin, forms.Form):
@@ -296,3 +318,23 @@ class GrantForm(RecordForm):
             .filter(kind=OrganizationKind.FUNDER)
             .order_by("name")
         )
+
+
+class ReaffirmationForm(BootstrapFormMixin, forms.Form):
+    """A successor's public recommitment to a compact: when, and where it is documented. The
+    successor is whoever holds the seat now (compacts.services.signatory_reaffirm)."""
+
+    reaffirmed_on = forms.DateField(label="Re-affirmed on", widget=date_input())
+    reaffirmed_on_precision = forms.ChoiceField(
+        label="Date known to the",
+        choices=DatePrecision.choices,
+        initial=DatePrecision.DAY,
+        help_text="When only the month or year is known, pick its first day and set this.",
+    )
+    source_url = forms.URLField(
+        label="Source or evidence",
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        help_text="A statement, minutes or article where the successor recommits.",
+    )

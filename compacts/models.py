@@ -1,10 +1,13 @@
 """Compacts and what they promised and did: signatories, participants, commitments, milestones,
 activities and grants."""
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from simple_history.models import HistoricalRecords
 
 from compacts.choices import (
@@ -24,6 +27,14 @@ from schools.choices import DatePrecision, OrganizationKind
 def _not_in_future(value, field: str, errors: dict) -> None:
     if value and value > timezone.localdate():
         errors[field] = "This date is in the future; record it once it has happened."
+
+
+# A milestone may record groundwork done before signing, but not this long before.
+MILESTONE_LEAD_TIME = datetime.timedelta(days=365)
+
+
+def _day(value: datetime.date) -> str:
+    return date_format(value, "j M Y")
 
 
 def _check_same_city(organization, compact, field: str, errors: dict) -> None:
@@ -80,13 +91,34 @@ class Compact(TimeStampedModel):
 
 
 class Signatory(TimeStampedModel):
-    """A leader who signed the compact, through the term they held when signing."""
+    """A leader who signed the compact, through the term they held when signing; or a successor
+    in the same seat who publicly re-affirmed it (`reaffirmed_on` set), which keeps the seat held
+    for signatory retention (DESIGN.md)."""
 
     compact = models.ForeignKey(
         "compacts.Compact", on_delete=models.CASCADE, related_name="signatories"
     )
     leadership_term = models.ForeignKey(
         "schools.LeadershipTerm", on_delete=models.PROTECT, related_name="signatures"
+    )
+    reaffirmed_on = models.DateField(
+        "re-affirmed on",
+        null=True,
+        blank=True,
+        help_text="Only for a successor who recommitted to the compact; empty for the leaders "
+        "who signed it.",
+    )
+    reaffirmed_on_precision = models.CharField(
+        "re-affirmation date known to the",
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+    )
+    source_url = models.URLField(
+        "source",
+        max_length=500,
+        blank=True,
+        help_text="Where the signature or the re-affirmation is documented.",
     )
     history = HistoricalRecords()
 
@@ -98,25 +130,60 @@ class Signatory(TimeStampedModel):
                 name="%(app_label)s_%(class)s_unique_term_per_compact",
                 violation_error_message="This leader already signed this compact.",
             ),
+            models.CheckConstraint(
+                condition=Q(reaffirmed_on__isnull=False)
+                | Q(reaffirmed_on_precision=DatePrecision.DAY),
+                name="%(app_label)s_%(class)s_precision_only_when_reaffirmed",
+                violation_error_message="Only a re-affirmation has a date precision to set.",
+            ),
         ]
 
     def __str__(self) -> str:
+        if self.reaffirmed_on:
+            return f"{self.leadership_term.person} re-affirmed {self.compact.title}"
         return f"{self.leadership_term.person} signed {self.compact.title}"
+
+    @property
+    def is_reaffirmation(self) -> bool:
+        return self.reaffirmed_on is not None
 
     def clean(self):
         super().clean()
         errors = {}
+        if self.reaffirmed_on is None and self.reaffirmed_on_precision != DatePrecision.DAY:
+            errors["reaffirmed_on_precision"] = "Only a re-affirmation has a date precision to set."
+        _not_in_future(self.reaffirmed_on, "reaffirmed_on", errors)
         if self.compact_id and self.leadership_term_id:
             _check_same_city(
                 self.leadership_term.organization, self.compact, "leadership_term", errors
             )
             term, signed_on = self.leadership_term, self.compact.signed_on
-            if term.started_on > signed_on or (term.ended_on and term.ended_on < signed_on):
-                errors["leadership_term"] = (
-                    f"{term.person} was not in this seat on the signing date ({signed_on})."
-                )
+            if self.reaffirmed_on is None:
+                if term.started_on > signed_on or (term.ended_on and term.ended_on < signed_on):
+                    errors["leadership_term"] = (
+                        f"{term.person} was not in this seat on the signing date ({signed_on})."
+                    )
+            elif "reaffirmed_on" not in errors:
+                self._check_reaffirmation_date(term, signed_on, errors)
         if errors:
             raise ValidationError(errors)
+
+    def _check_reaffirmation_date(self, term, signed_on, errors: dict) -> None:
+        day = self.reaffirmed_on
+        if day < signed_on:
+            errors["reaffirmed_on"] = (
+                f"The compact was signed on {_day(signed_on)}: a re-affirmation comes after that."
+            )
+        elif day < term.started_on:
+            errors["reaffirmed_on"] = (
+                f"{term.person} took the seat on {_day(term.started_on)}: a re-affirmation comes "
+                "after that."
+            )
+        elif term.ended_on and day > term.ended_on:
+            errors["reaffirmed_on"] = (
+                f"{term.person} left the seat on {_day(term.ended_on)}: a re-affirmation comes "
+                "before that."
+            )
 
 
 class Participant(TimeStampedModel):
@@ -238,6 +305,11 @@ class Commitment(TimeStampedModel):
         if self.status != CommitmentStatus.ACHIEVED and self.achieved_on:
             errors["achieved_on"] = "Only an achieved commitment has an achieved date."
         _not_in_future(self.achieved_on, "achieved_on", errors)
+        if self.target_on and self.compact_id and self.target_on < self.compact.signed_on:
+            errors["target_on"] = (
+                f"The compact was signed on {_day(self.compact.signed_on)}: a target comes "
+                "after that."
+            )
         if errors:
             raise ValidationError(errors)
 
@@ -297,6 +369,15 @@ class Milestone(TimeStampedModel):
         if self.status != MilestoneStatus.DONE and self.completed_on:
             errors["completed_on"] = "Only a done milestone has a completion date."
         _not_in_future(self.completed_on, "completed_on", errors)
+        if self.commitment_id:
+            earliest = self.commitment.compact.signed_on - MILESTONE_LEAD_TIME
+            for name, label in (("due_on", "due"), ("completed_on", "completed")):
+                value = getattr(self, name)
+                if value and value < earliest and name not in errors:
+                    errors[name] = (
+                        f"The compact was signed on {_day(self.commitment.compact.signed_on)}: "
+                        f"a milestone {label} more than a year before that cannot be right."
+                    )
         if errors:
             raise ValidationError(errors)
 
@@ -380,5 +461,6 @@ class Grant(TimeStampedModel):
             errors["funder"] = "Choose an organization of kind funder."
         if self.amount is not None and self.amount < 0:
             errors["amount"] = "A grant amount cannot be negative."
+        _not_in_future(self.awarded_on, "awarded_on", errors)
         if errors:
             raise ValidationError(errors)

@@ -16,7 +16,9 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models import Q
 from django.db.models.deletion import ProtectedError, RestrictedError
+from django.utils import timezone
 
 from compacts.choices import CommitmentStatus, CompactStatus, MilestoneStatus, ResponsibleParty
 from compacts.models import (
@@ -31,7 +33,8 @@ from compacts.models import (
 from core.audit import recorded_as
 from core.concurrency import lock_current
 from core.deletion import describe_dependents
-from schools.choices import DatePrecision
+from schools.choices import DatePrecision, role_in_sentence
+from schools.models import LeadershipTerm
 
 # Fields an update may change, per model. What a record belongs to (its compact, a milestone's
 # commitment, a compact's city) is fixed at creation: moving it would carry its children into
@@ -46,7 +49,12 @@ COMPACT_FIELDS = (
     "document_url",
     "summary",
 )
-SIGNATORY_FIELDS = ("leadership_term",)
+SIGNATORY_FIELDS = (
+    "leadership_term",
+    "reaffirmed_on",
+    "reaffirmed_on_precision",
+    "source_url",
+)
 PARTICIPANT_FIELDS = ("organization", "joined_on", "left_on")
 COMMITMENT_FIELDS = (
     "category",
@@ -205,6 +213,61 @@ def compact_delete(*, compact: Compact, actor) -> None:
 def signatory_create(*, compact: Compact, leadership_term, actor) -> Signatory:
     """Record that the holder of a leadership term signed the compact."""
     return _save_new(Signatory(compact=compact, leadership_term=leadership_term), actor=actor)
+
+
+def seat_holder_term(*, organization_id: int, role: str, today: datetime.date | None = None):
+    """The open term at a seat (organization, role) today: the one that started latest by today,
+    else the first to start; None when the seat is vacant."""
+    today = today or timezone.localdate()
+    open_terms = LeadershipTerm.objects.filter(organization_id=organization_id, role=role).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gt=today)
+    )
+    return (
+        open_terms.filter(started_on__lte=today).order_by("-started_on", "-id").first()
+        or open_terms.order_by("started_on", "id").first()
+    )
+
+
+def signatory_reaffirm(
+    *,
+    signatory: Signatory,
+    reaffirmed_on: datetime.date,
+    reaffirmed_on_precision: str = DatePrecision.DAY,
+    source_url: str = "",
+    actor,
+) -> Signatory:
+    """Record that whoever holds the seat of `signatory` now publicly recommitted to its compact:
+    a signatory row for the holder's term with `reaffirmed_on`. Refused when the seat is vacant,
+    or when its holder already signed or re-affirmed the compact."""
+    seat = signatory.leadership_term
+    with transaction.atomic():
+        # Lock the seat's terms so that a concurrent leadership change cannot swap the holder
+        # between the look-up and the insert.
+        list(
+            LeadershipTerm.objects.select_for_update()
+            .filter(organization_id=seat.organization_id, role=seat.role)
+            .values_list("pk", flat=True)
+        )
+        holder = seat_holder_term(organization_id=seat.organization_id, role=seat.role)
+        if holder is None:
+            raise ValidationError(
+                f"Nobody is recorded in post as {role_in_sentence(seat.role)} of "
+                f"{seat.organization}: record who holds the seat with a leadership change first."
+            )
+        signed = Signatory.objects.filter(compact_id=signatory.compact_id, leadership_term=holder)
+        if signed.exists():
+            raise ValidationError(
+                f"{holder.person} already signed or re-affirmed {signatory.compact.title}."
+            )
+        reaffirmation = Signatory(
+            compact_id=signatory.compact_id,
+            leadership_term=holder,
+            reaffirmed_on=reaffirmed_on,
+            reaffirmed_on_precision=reaffirmed_on_precision,
+            source_url=source_url,
+        )
+        reaffirmation.compact = signatory.compact
+        return _save_new(reaffirmation, actor=actor)
 
 
 def signatory_update(

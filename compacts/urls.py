@@ -1,6 +1,6 @@
 from django.urls import path  # noqa: F401
 
-from compacts.views import lists, records, spreadsheets
+from compacts.views import lists, reaffirm, records, spreadsheets
 
 app_name = "compacts"
 
@@ -75,4 +75,9 @@ spreadsheet_patterns: list = [
     ),
 ]
 
-urlpatterns = [*list_patterns, *record_patterns, *spreadsheet_patterns]
+# A successor's re-affirmation of a compact (compacts/views/reaffirm.py).
+reaffirm_patterns: list = [
+    path("signatories/<int:pk>/reaffirm/", reaffirm.signatory_reaffirm, name="signatory_reaffirm"),
+]
+
+urlpatterns = [*list_patterns, *record_patterns, *spreadsheet_patterns, *reaffirm_patterns]

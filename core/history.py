@@ -185,6 +185,63 @@ def city_q(model: type[models.Model], path: str, cities) -> Q:
     return Q(**{f"{pk_name}__in": live}) | Q(**{f"{pk_name}__in": historical})
 
 
+# Organizations of no city (networks, associations, state agencies) serve several cities; their
+# records, their leadership terms and the people in them belong to the change log of every city
+# whose compacts they take part in or signed (a network CEO's departure changes that city's
+# figures). The city path finds none of them.
+SHARED_BY_ORGANIZATION = {
+    Organization: "pk",
+    District: "pk",
+    CharterNetwork: "pk",
+    CharterSchool: "pk",
+    LeadershipTerm: "organization",
+}
+
+
+def _live_and_historical(model: type[models.Model], q: Q, column: str):
+    """`column` of the live and the historical rows of `model` matching `q` (two subqueries)."""
+    return (
+        model._default_manager.filter(q).values(column),
+        model.history.model.objects.filter(q).values(column),
+    )
+
+
+def shared_organizations(cities):
+    """Ids of the organizations of no city that take part in (participant) or signed (signatory
+    seat) a compact of `cities`, live or deleted rows alike; a subquery."""
+    participants = _live_and_historical(
+        Participant, city_q(Participant, "compact__city", cities), "organization_id"
+    )
+    signed_terms = _live_and_historical(
+        Signatory, city_q(Signatory, "compact__city", cities), "leadership_term_id"
+    )
+    seats = Q(pk__in=signed_terms[0]) | Q(pk__in=signed_terms[1])
+    seat_organizations = _live_and_historical(LeadershipTerm, seats, "organization_id")
+    linked = Q()
+    for ids in (*participants, *seat_organizations):
+        linked |= Q(pk__in=ids)
+    return Organization.objects.filter(linked, city__isnull=True).values("pk")
+
+
+def shared_q(model: type[models.Model], cities) -> Q | None:
+    """A filter for `model` or its history model selecting the rows of organizations of no city
+    shared with `cities` (shared_organizations), their leadership terms and the people in them;
+    None for the models that never belong to a city this way."""
+    model = model._meta.concrete_model
+    organizations = shared_organizations(cities)
+    if model is Person:
+        terms = _live_and_historical(
+            LeadershipTerm, Q(organization_id__in=organizations), "person_id"
+        )
+        pk = Person._meta.pk.attname  # history rows have their own primary key
+        return Q(**{f"{pk}__in": terms[0]}) | Q(**{f"{pk}__in": terms[1]})
+    path = SHARED_BY_ORGANIZATION.get(model)
+    if path is None:
+        return None
+    column = model._meta.pk.attname if path == "pk" else model._meta.get_field(path).attname
+    return Q(**{f"{column}__in": organizations})
+
+
 @dataclass
 class RecordState:
     """A record as its history page sees it: the live row if any, and its latest version."""
@@ -203,7 +260,15 @@ class RecordState:
         return self.live is None and self.latest is not None
 
     def in_cities(self, cities) -> bool:
-        q = city_q(self.tracked.model, self.tracked.city_path, cities)
+        return self._matches(city_q(self.tracked.model, self.tracked.city_path, cities))
+
+    def shared_with(self, cities) -> bool:
+        """True for a record of an organization of no city that takes part in or signed a
+        compact of `cities` (shared_q)."""
+        q = shared_q(self.tracked.model, cities)
+        return q is not None and self._matches(q)
+
+    def _matches(self, q: Q) -> bool:
         if self.live is not None:
             return self.tracked.model._default_manager.filter(q, pk=self.pk).exists()
         return self.tracked.history_model.objects.filter(
@@ -271,7 +336,8 @@ def require_history_reader(user, state: RecordState) -> None:
         return
     if state.tracked.private:
         raise Http404("No such record.")
-    if state.in_cities(visible_cities(user).values("id")):
+    cities = visible_cities(user).values("id")
+    if state.in_cities(cities) or state.shared_with(cities):
         return
     if not state.tracked.reference or state.in_cities(City.objects.values("id")):
         raise Http404("No such record.")
@@ -643,12 +709,16 @@ def city_change_sets(
     since: datetime.datetime | None = None,
     until: datetime.datetime | None = None,
 ) -> list[QuerySet]:
-    """Per model, the historical rows of the city's records, filtered by author and time."""
+    """Per model, the historical rows of the city's records, filtered by author and time;
+    with them, those of the organizations of no city that take part in or signed the city's
+    compacts, of their leadership terms and of the people in them (shared_q)."""
     sets = []
     for tracked in trackeds:
-        rows = tracked.history_model.objects.filter(
-            city_q(tracked.model, tracked.city_path, [city.pk])
-        )
+        belongs = city_q(tracked.model, tracked.city_path, [city.pk])
+        shared = shared_q(tracked.model, [city.pk])
+        if shared is not None:
+            belongs |= shared
+        rows = tracked.history_model.objects.filter(belongs)
         if user_id is not None:
             rows = rows.filter(history_user_id=user_id)
         if since is not None:

@@ -73,6 +73,7 @@ _CODE_FILES = (
     "portfolio.py",
     "pages.py",
     "display.py",
+    "seats.py",
     "templatetags/reports_extras.py",
 )
 

@@ -297,6 +297,7 @@ class TermBar:
     precision: str
     in_post: bool
     signed: bool
+    reaffirmed: bool = False
 
 
 @dataclass(frozen=True)
@@ -351,13 +352,17 @@ def _leadership_timeline(terms: list[dict], live_compacts: list[dict], today) ->
     live = {row["id"]: row for row in live_compacts}
     seat_rows: dict[tuple, dict[int, dict]] = defaultdict(dict)
     signed_terms: set[int] = set()
+    reaffirmed_terms: set[int] = set()
     signings: dict[tuple, set[int]] = defaultdict(set)
     for row in terms:
         seat = (row["organization_id"], row["role"])
         seat_rows[seat][row["id"]] = row
         if row["signed_compact"] in live:
             signed_terms.add(row["id"])
-            signings[seat].add(row["signed_compact"])
+            if row["reaffirmed_on"] is not None:
+                reaffirmed_terms.add(row["id"])
+            else:
+                signings[seat].add(row["signed_compact"])
     seats = []
     for seat in sorted(signings, key=lambda s: (LeadershipRole(s[1]).label, s[0])):
         rows = sorted(seat_rows[seat].values(), key=lambda r: (r["started_on"], r["id"]))
@@ -373,6 +378,7 @@ def _leadership_timeline(terms: list[dict], live_compacts: list[dict], today) ->
                         precision=row["date_precision"] or DatePrecision.DAY,
                         in_post=row["ended_on"] is None or row["ended_on"] > today,
                         signed=row["id"] in signed_terms,
+                        reaffirmed=row["id"] in reaffirmed_terms,
                     )
                     for row in rows
                 ),

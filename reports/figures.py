@@ -72,12 +72,33 @@ class DepartedSignatory:
     role: str
     left_on: datetime.date
     precision: str
+    reaffirmed_on: datetime.date | None = None
+    reaffirmed_precision: str | None = None
+
+
+REAFFIRMED, VACANT, NOT_REAFFIRMED = "reaffirmed", "vacant", "not_reaffirmed"
+
+
+@dataclass(frozen=True)
+class SeatNote:
+    """A signatory seat of a compact whose signer left, in words: re-affirmed by a successor in
+    post (held, not a problem), vacant since a date, or held by a successor who has not
+    re-affirmed; the last two say for how long."""
+
+    compact_id: int
+    state: str
+    text: str
+
+    @property
+    def is_problem(self) -> bool:
+        return self.state != REAFFIRMED
 
 
 @dataclass(frozen=True)
 class Health:
     colour: str
     reasons: tuple[str, ...]
+    seats: tuple[SeatNote, ...] = ()
 
 
 @dataclass
@@ -94,9 +115,12 @@ class Tally:
     milestones_overdue: int = 0
     milestones_completed_in_window: int = 0
     activities_in_window: int = 0
-    signatories: int = 0
-    signatories_in_post: int = 0
+    seats: int = 0
+    seats_held: int = 0
+    reaffirmations: int = 0
+    reaffirmed_seats_held: int = 0
     departed: list[DepartedSignatory] = field(default_factory=list)
+    seat_notes: list[SeatNote] = field(default_factory=list)
     leadership_change_terms: set[int] = field(default_factory=set)
 
     def add(self, other: Tally) -> None:
@@ -112,11 +136,14 @@ class Tally:
             "milestones_overdue",
             "milestones_completed_in_window",
             "activities_in_window",
-            "signatories",
-            "signatories_in_post",
+            "seats",
+            "seats_held",
+            "reaffirmations",
+            "reaffirmed_seats_held",
         ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.departed.extend(other.departed)
+        self.seat_notes.extend(other.seat_notes)
         self.leadership_change_terms |= other.leadership_change_terms
 
 
@@ -135,6 +162,9 @@ class Figures:
     overdue_share: Ratio
     signatory_retention: Ratio
     departed_signatories: tuple[DepartedSignatory, ...]
+    reaffirmations: int
+    reaffirmed_seats_held: int
+    seat_notes: tuple[SeatNote, ...]
     leadership_changes_since_signing: int
     activities_last_12_months: int
     milestones_completed_last_12_months: int
@@ -185,10 +215,13 @@ def figures_from_tally(tally: Tally) -> Figures:
             tally.milestones_done + tally.milestones_missed + tally.milestones_overdue,
         ),
         overdue_share=Ratio(tally.milestones_overdue, tally.milestones),
-        signatory_retention=Ratio(tally.signatories_in_post, tally.signatories),
+        signatory_retention=Ratio(tally.seats_held, tally.seats),
         departed_signatories=tuple(
             sorted(tally.departed, key=lambda d: (d.left_on, d.name, d.compact_id))
         ),
+        reaffirmations=tally.reaffirmations,
+        reaffirmed_seats_held=tally.reaffirmed_seats_held,
+        seat_notes=tuple(tally.seat_notes),
         leadership_changes_since_signing=len(tally.leadership_change_terms),
         activities_last_12_months=tally.activities_in_window,
         milestones_completed_last_12_months=tally.milestones_completed_in_window,
@@ -218,9 +251,16 @@ def health_of(
     overdue_share: Ratio,
     stale_commitments: int,
     activities_last_12_months: int,
+    reaffirmations: int = 0,
+    reaffirmed_seats_held: int = 0,
+    seat_notes: tuple[SeatNote, ...] = (),
     **_other,
 ) -> Health:
-    """Red, amber or green with the reasons in words (DESIGN.md "health of a compact")."""
+    """Red, amber or green with the reasons in words (DESIGN.md "health of a compact"), and a
+    note on each seat whose signer left (`Health.seats`).
+
+    Without re-affirmations a seat is a signatory, and the retention sentences speak of
+    signatories as they always did; with one, they speak of seats."""
     red: list[str] = []
     amber: list[str] = []
     if name_only:
@@ -232,11 +272,25 @@ def health_of(
     retention = signatory_retention.fraction
     if retention is not None and retention < _threshold(settings.HEALTH_MIN_SIGNATORY_RETENTION):
         departed = signatory_retention.denominator - signatory_retention.numerator
-        red.append(
-            f"{departed} of "
-            f"{_plural(signatory_retention.denominator, 'signatory', 'signatories')} "
-            f"{'has' if departed == 1 else 'have'} left since signing"
-        )
+        if reaffirmations:
+            # Every seat with a note lost its signers; the re-affirmed ones among them are held.
+            left = len(seat_notes)
+            if reaffirmed_seats_held:
+                held = _plural(reaffirmed_seats_held, "seat is", "seats are")
+                after = f"{held} held by a successor who re-affirmed"
+            else:
+                after = "no successor in post has re-affirmed"
+            red.append(
+                f"{left} of "
+                f"{_plural(signatory_retention.denominator, 'signatory', 'signatories')} "
+                f"{'has' if left == 1 else 'have'} left since signing; {after}"
+            )
+        else:
+            red.append(
+                f"{departed} of "
+                f"{_plural(signatory_retention.denominator, 'signatory', 'signatories')} "
+                f"{'has' if departed == 1 else 'have'} left since signing"
+            )
     if overdue_milestones:
         sentence = (
             f"{overdue_milestones} of "
@@ -253,18 +307,26 @@ def health_of(
             f"{_plural(stale_commitments, 'commitment', 'commitments')} in progress {verb} not "
             f"been touched for more than {settings.STALE_COMMITMENT_DAYS} days"
         )
+    seats = tuple(seat_notes)
     if red:
-        return Health(RED, tuple(red + amber))
+        return Health(RED, tuple(red + amber), seats)
     if amber:
-        return Health(AMBER, tuple(amber))
+        return Health(AMBER, tuple(amber), seats)
     if signatory_retention.is_na:
         retained = "no signatory recorded"
+    elif reaffirmations:
+        held = signatory_retention.numerator
+        retained = (
+            f"{held} of "
+            f"{_plural(signatory_retention.denominator, 'signatory seat', 'signatory seats')} "
+            f"held, {reaffirmed_seats_held} of them by a successor who re-affirmed"
+        )
     else:
         retained = (
             f"{signatory_retention.numerator} of "
             f"{_plural(signatory_retention.denominator, 'signatory', 'signatories')} still in post"
         )
-    return Health(GREEN, (f"No overdue milestone, no stale commitment; {retained}",))
+    return Health(GREEN, (f"No overdue milestone, no stale commitment; {retained}",), seats)
 
 
 @dataclass(frozen=True)

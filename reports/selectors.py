@@ -30,6 +30,7 @@ from compacts.choices import LIVE_COMPACT_STATUSES, MilestoneStatus
 from compacts.models import Activity, Commitment, Compact, Milestone, Participant, Signatory
 from compacts.querysets import overdue_milestone_q, stale_cutoff
 from reports import cache as report_cache
+from reports import seats
 from reports.charts import DashboardCharts, build_charts
 from reports.figures import (
     CharterParticipation,
@@ -374,24 +375,20 @@ class _Rows:
     def _tally_signatories(
         self, tallies: dict[int, Tally], compacts: list[dict], today: datetime.date
     ) -> None:
-        """Retention, departed signatories and leadership changes since signing, per compact."""
+        """Retention by seats, departed signatories, a note on each seat whose signer left, and
+        leadership changes since signing, per compact."""
         signed_on = {row["id"]: row["signed_on"] for row in compacts}
-        seats_of: dict[int, set] = defaultdict(set)
-        ended_at_seat: dict[tuple, dict[int, datetime.date]] = defaultdict(dict)
+        signed_at: dict[int, dict[tuple, list[dict]]] = defaultdict(lambda: defaultdict(list))
+        terms_at: dict[tuple, dict[int, dict]] = defaultdict(dict)
         for row in self.terms:
             seat = (row["organization_id"], row["role"])
-            if row["ended_on"] is not None:
-                ended_at_seat[seat][row["id"]] = row["ended_on"]
+            terms_at[seat][row["id"]] = row
             compact_id = row["signed_compact"]
             if compact_id not in tallies:
                 continue
-            seats_of[compact_id].add(seat)
-            tally = tallies[compact_id]
-            tally.signatories += 1
-            if row["ended_on"] is None or row["ended_on"] > today:
-                tally.signatories_in_post += 1
-            else:
-                tally.departed.append(
+            signed_at[compact_id][seat].append(row)
+            if not seats.is_open(row, today):
+                tallies[compact_id].departed.append(
                     DepartedSignatory(
                         compact_id=compact_id,
                         name=row["person_name"],
@@ -399,14 +396,28 @@ class _Rows:
                         role=role_in_sentence(row["role"]),
                         left_on=row["ended_on"],
                         precision=row["date_precision"],
+                        reaffirmed_on=row["reaffirmed_on"],
+                        reaffirmed_precision=row["reaffirmed_precision"],
                     )
                 )
-        for compact_id, seats in seats_of.items():
-            for seat in seats:
-                tallies[compact_id].leadership_change_terms.update(
-                    term_id
-                    for term_id, ended_on in ended_at_seat[seat].items()
-                    if signed_on[compact_id] < ended_on <= today
+        for compact_id, by_seat in signed_at.items():
+            tally = tallies[compact_id]
+            for seat, signed in by_seat.items():
+                terms = list(terms_at[seat].values())
+                held = [row for row in signed if seats.is_open(row, today)]
+                tally.seats += 1
+                tally.seats_held += bool(held)
+                tally.reaffirmations += sum(row["reaffirmed_on"] is not None for row in signed)
+                if held and all(row["reaffirmed_on"] is not None for row in held):
+                    tally.reaffirmed_seats_held += 1
+                note = seats.seat_note(compact_id, signed, terms, today)
+                if note is not None:
+                    tally.seat_notes.append(note)
+                tally.leadership_change_terms.update(
+                    row["id"]
+                    for row in terms
+                    if row["ended_on"] is not None
+                    and signed_on[compact_id] < row["ended_on"] <= today
                 )
 
 
@@ -431,6 +442,8 @@ def _seat_terms(compact_ids: list[int]):
             organization_name=F("organization__name"),
             person_name=F("person__full_name"),
             signed_compact=F("signatures__compact_id"),
+            reaffirmed_on=F("signatures__reaffirmed_on"),
+            reaffirmed_precision=F("signatures__reaffirmed_on_precision"),
         )
     )
 

@@ -76,6 +76,15 @@ def _via_compact(instance) -> set:
     return {_city_through(instance, ("compact",))}
 
 
+def _signatory_cities(instance) -> set:
+    # A seat of no city (a network's CEO) can sign compacts in several cities; a signature or
+    # re-affirmation changes what each of their dashboards says about that seat.
+    seats = LeadershipTerm._base_manager.filter(pk=instance.leadership_term_id).values_list(
+        "organization_id", "role"
+    )
+    return _via_compact(instance) | _cities_signed_at_seats(seats)
+
+
 def _milestone_cities(instance) -> set:
     return {_city_through(instance, ("commitment", "compact"))}
 
@@ -111,7 +120,7 @@ def _person_cities(instance) -> set:
 RESOLVERS: dict[type, Callable[[object], set]] = {
     City: lambda instance: {instance.pk},
     Compact: _compact_cities,
-    Signatory: _via_compact,
+    Signatory: _signatory_cities,
     Participant: _via_compact,
     Commitment: _via_compact,
     Activity: _via_compact,

@@ -47,6 +47,37 @@ def precise_date(value: datetime.date | None, precision: str = "day") -> str:
 
 
 @register.filter
+def on_date(value: datetime.date | None, precision: str = "day") -> str:
+    """ "on 7 Dec 2010" for a known day, "in Dec 2010" or "in 2010" for a month or a year."""
+    if not value:
+        return ""
+    return f"{'on' if precision in ('', 'day') else 'in'} {precise_date(value, precision)}"
+
+
+@register.filter
+def with_seats(rows):
+    """The compact page's signatory rows (compacts.selectors.SignatoryRow), each given what its
+    seat (organization, role) says: `seat_reaffirmations`, the successors at the seat who
+    re-affirmed the compact, and `needs_reaffirmation`, true on a departed signer's row when
+    nobody who signed or re-affirmed holds the seat and someone else does."""
+    seats: dict[tuple, list] = {}
+    for row in rows:
+        term = row.signatory.leadership_term
+        seats.setdefault((term.organization_id, term.role), []).append(row)
+    for row in rows:
+        term = row.signatory.leadership_term
+        seat = seats[(term.organization_id, term.role)]
+        original = row.signatory.reaffirmed_on is None
+        row.seat_reaffirmations = [
+            other.signatory for other in seat if original and other.signatory.reaffirmed_on
+        ]
+        row.needs_reaffirmation = (
+            original and row.holder_now is not None and not any(other.in_post for other in seat)
+        )
+    return rows
+
+
+@register.filter
 def status_badge(status: str) -> str:
     """Badge classes for a compact, commitment or milestone status."""
     return STATUS_BADGES.get(status, "text-bg-light border")

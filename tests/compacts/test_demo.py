@@ -48,12 +48,26 @@ def test_it_loads_every_compact_and_enough_history(demo):
 
 def test_every_signatory_is_linked_to_a_term_in_post_when_signing(demo):
     signatories = Signatory.objects.select_related("compact", "leadership_term")
-    assert signatories.count() >= 20
+    assert signatories.filter(reaffirmed_on__isnull=True).count() >= 20
     for signatory in signatories:
         signatory.full_clean()
         term, compact = signatory.leadership_term, signatory.compact
+        if signatory.reaffirmed_on is not None:  # a successor: in post when re-affirming
+            assert compact.signed_on <= term.started_on <= signatory.reaffirmed_on
+            continue
         assert term.started_on <= compact.signed_on
         assert term.ended_on is None or term.ended_on >= compact.signed_on
+
+
+def test_the_only_documented_reaffirmation_is_mayor_walshs_renewal_of_the_boston_compact(demo):
+    [reaffirmation] = Signatory.objects.filter(reaffirmed_on__isnull=False)
+
+    assert reaffirmation.compact.city.name == "Boston"
+    assert str(reaffirmation.leadership_term.person) == "Martin J. Walsh"
+    assert (reaffirmation.reaffirmed_on, reaffirmation.reaffirmed_on_precision) == (
+        datetime.date(2015, 1, 1),
+        "year",
+    )
 
 
 def test_it_keeps_the_precision_of_dates_known_only_to_the_month_or_year(demo):

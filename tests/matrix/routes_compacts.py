@@ -77,4 +77,20 @@ SPREADSHEET_ROUTES = [
     ),
 ]
 
-ROUTES = [*LIST_ROUTES, *RECORD_ROUTES, *SHARED_SEAT_ROUTES, *SPREADSHEET_ROUTES]
+# re-affirmations (helper H4 reaffirm: a successor recommits to the compact)
+REAFFIRM_ROUTES = [
+    Route(
+        "compacts:signatory_reaffirm",
+        CITY_CHANGE,
+        kwargs=lambda w: {"pk": w.signatory.pk},
+        post=True,
+    ),
+]
+
+ROUTES = [
+    *LIST_ROUTES,
+    *RECORD_ROUTES,
+    *SHARED_SEAT_ROUTES,
+    *SPREADSHEET_ROUTES,
+    *REAFFIRM_ROUTES,
+]
