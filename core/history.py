@@ -31,7 +31,12 @@ from django.utils.dateformat import format as date_format
 from django.utils.text import capfirst
 
 from accounts.models import Membership
-from accounts.scope import editable_cities, require_superuser, visible_cities
+from accounts.scope import (
+    can_rename_person,
+    editable_cities,
+    require_superuser,
+    visible_cities,
+)
 from compacts.models import (
     Activity,
     Commitment,
@@ -352,6 +357,13 @@ def require_history_editor(user, state: RecordState) -> None:
         require_superuser(user)
     if not state.in_cities(editable_cities(user).values("id")):
         raise PermissionDenied("Your role in this city is read-only.")
+    # A person's name is shared by every seat they held: reverting it is a rename, allowed only
+    # to whoever may rename them (accounts.scope.can_rename_person), not to an editor of one city.
+    if isinstance(state.live, Person) and not can_rename_person(user, state.live):
+        raise PermissionDenied(
+            "This person also held seats in cities you do not edit: an administrator, or an "
+            "editor of all of them, changes their record."
+        )
 
 
 # --- who acts: requests, services, commands ---------------------------------------------------

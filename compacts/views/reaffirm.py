@@ -63,6 +63,6 @@ def signatory_reaffirm(request, pk: int):
         title=f"Record a re-affirmation of {compact.title}",
         compact=compact,
         submit="Record the re-affirmation",
-        holder=holder,
+        seat_state={"holder": holder},
         intro=intro,
     )

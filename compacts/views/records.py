@@ -760,9 +760,4 @@ def term_edit(request, pk: int):
         noun="leadership term",
         title=f"Correct a term: {term}",
         done_url=done_url,
-        # The history of a term at a seat without a city is kept for administrators only
-        # (core.history): no link that would answer 404.
-        context={
-            "history_hidden": term.organization.city_id is None and not request.user.is_superuser
-        },
     )

@@ -348,3 +348,33 @@ def test_restore_answers_only_get_and_post(city_x, editor_client):
     compact = CompactFactory(city=city_x)
 
     assert editor_client.put(_url("history_restore", compact)).status_code == 405
+
+
+def test_an_editor_of_one_city_may_not_revert_a_person_who_also_sat_in_another(
+    city_x, city_y, editor, editor_client
+):
+    person = LeadershipTermFactory(organization__city=city_x).person
+    LeadershipTermFactory(organization__city=city_y, person=person)
+    first = person.history.order_by("history_date").first()
+    with recorded_as(editor):
+        person.full_name = "Renamed Here"
+        person.save()
+
+    response = editor_client.post(_url("history_revert", person, history_id=first.history_id))
+
+    assert response.status_code == 403
+    person.refresh_from_db()
+    assert person.full_name == "Renamed Here"
+
+
+def test_an_editor_of_every_city_of_a_person_may_revert_them(city_x, editor, editor_client):
+    person = LeadershipTermFactory(organization__city=city_x, person__full_name="Ada Old").person
+    first = person.history.order_by("history_date").first()
+    with recorded_as(editor):
+        person.full_name = "Ada Typo"
+        person.save()
+
+    editor_client.post(_url("history_revert", person, history_id=first.history_id))
+
+    person.refresh_from_db()
+    assert person.full_name == "Ada Old"
