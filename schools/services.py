@@ -303,11 +303,13 @@ def _term_errors(term: LeadershipTerm) -> dict[str, str]:
                 f"({_day(other.started_on)} – {_until(other)}).",
             )
     for signatory in term.signatures.select_related("compact"):
-        signed_on = signatory.compact.signed_on
+        # An original signer signed on the compact's date; a successor on their re-affirmation.
+        signed_on = signatory.reaffirmed_on or signatory.compact.signed_on
+        verb = "re-affirmed" if signatory.reaffirmed_on else "signed"
         if term.started_on > signed_on or (term.ended_on and term.ended_on < signed_on):
             errors.setdefault(
                 "started_on" if term.started_on > signed_on else "ended_on",
-                f"{term.person} signed {signatory.compact.title} on {_day(signed_on)} in this "
+                f"{term.person} {verb} {signatory.compact.title} on {_day(signed_on)} in this "
                 "seat: the term must cover that day.",
             )
     return errors

@@ -429,6 +429,34 @@ def test_a_successor_cannot_be_corrected_to_start_before_the_predecessor_left(
     assert "overlaps Ada Leaving's term" in field_errors(response, "started_on")
 
 
+@pytest.fixture
+def reaffirmed(editor, seat, successor):
+    """Bo Next re-affirmed the Denver Compact on 1 Mar 2016."""
+    from compacts.services import signatory_reaffirm
+
+    signatory = seat.signatures.get()
+    signatory_reaffirm(signatory=signatory, reaffirmed_on=datetime.date(2016, 3, 1), actor=editor)
+    successor.refresh_from_db()
+    return successor
+
+
+def test_a_re_affirming_successor_s_term_is_corrected_without_the_signing_date(
+    editor_client, reaffirmed
+):
+    editor_client.post(edit_url(reaffirmed), term_data(reaffirmed, started_on="2015-08-01"))
+    reaffirmed.refresh_from_db()
+    assert reaffirmed.started_on == datetime.date(2015, 8, 1)
+
+
+def test_a_correction_that_no_longer_covers_the_re_affirmation_is_refused(
+    editor_client, reaffirmed
+):
+    response = editor_client.post(
+        edit_url(reaffirmed), term_data(reaffirmed, started_on="2016-06-01")
+    )
+    assert "re-affirmed Denver Compact on 1 Mar 2016" in field_errors(response, "started_on")
+
+
 def test_a_stale_correction_writes_nothing_and_says_so(editor_client, viewer, seat):
     loaded = version_token(seat)
     leadership_term_correct(term=seat, data={"title": "Changed meanwhile"}, actor=viewer)
