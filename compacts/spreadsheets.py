@@ -653,8 +653,16 @@ def _plan_update(row: _Row, instance, values: dict, fields) -> RowPlan | None:
     if not diffs:
         row.plan.unchanged[row.sheet] += 1
         return None
-    version = _text(row.cells.get("version")) or None
-    if version is not None and not is_current(instance, version):
+    version = _text(row.cells.get("version"))
+    if not version:
+        # Without it the row would overwrite whatever changed since the export, unseen.
+        row.error(
+            "version",
+            "A row with an ID must keep the version the export wrote: export the spreadsheet "
+            "again and redo this row.",
+        )
+        return None
+    if not is_current(instance, version):
         stale = StaleVersion.for_record(instance)
         who = f" by {stale.changed_by}" if stale.changed_by else ""
         when = (
