@@ -33,6 +33,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from compacts import services
 from compacts.choices import Category, CommitmentStatus, MilestoneStatus, ResponsibleParty
 from compacts.models import Commitment, Compact, Milestone
+from compacts.workbook_guard import NOT_A_WORKBOOK, WorkbookError, check_workbook, limit
 from core.concurrency import StaleVersion, is_current, version_token
 from schools.importers.parsing import RowError
 
@@ -115,10 +116,6 @@ README_LINES = (
     "record since this workbook was exported.",
     "- A workbook with any invalid row writes nothing; the report lists every problem.",
 )
-
-
-class WorkbookError(ValueError):
-    """The file is not a workbook the import reads; the message says what it expects."""
 
 
 # --- export ---
@@ -381,20 +378,22 @@ class WorkbookPlan:
 
 
 def _read_sheets(data: bytes) -> dict[str, list[tuple[int, dict]]]:
-    """Each known sheet's rows as (row number, {column: raw value}); refuses other files."""
+    """Each known sheet's rows as (row number, {column: raw value}); refuses other files, and
+    files past the limits of compacts.workbook_guard before parsing them."""
+    check_workbook(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise WorkbookError(
-            "This is not an XLSX workbook: export the compact's spreadsheet, edit it and "
-            "upload it as .xlsx."
-        ) from error
+        raise WorkbookError(NOT_A_WORKBOOK) from error
     sheets = {}
     try:
         for title, columns in SHEET_COLUMNS.items():
             if title not in workbook.sheetnames:
                 continue
-            rows = workbook[title].iter_rows(values_only=True)
+            sheet = workbook[title]
+            # Read the rows that are there, whatever size the sheet declares.
+            sheet.reset_dimensions()
+            rows = _bounded(sheet.iter_rows(values_only=True), title)
             header = [_text(value).lower() for value in next(rows, ())]
             known = {column.name for column in columns}
             missing = [name for name in REQUIRED_COLUMNS[title] if name not in header]
@@ -422,6 +421,19 @@ def _read_sheets(data: bytes) -> dict[str, list[tuple[int, dict]]]:
             "compact's spreadsheet and edit that one."
         )
     return sheets
+
+
+def _bounded(rows, title: str):
+    """The rows of a sheet, stopping past the row limit (empty rows count: openpyxl yields one
+    for every row number a sheet skips)."""
+    most = limit("SPREADSHEET_MAX_ROWS") + 1  # and the header
+    for number, cells in enumerate(rows, start=1):
+        if number > most:
+            raise WorkbookError(
+                f"The {title} sheet has more than {most - 1:,} rows; at most {most - 1:,} per "
+                "upload."
+            )
+        yield cells
 
 
 def plan_workbook(data: bytes, *, compacts: QuerySet[Compact]) -> WorkbookPlan:

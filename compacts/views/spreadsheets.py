@@ -28,10 +28,11 @@ from compacts.spreadsheets import (
     export_workbook,
     plan_workbook,
 )
+from compacts.workbook_guard import limit
 from core import staging
 from core.form_helpers import BootstrapFormMixin
+from core.uploads import megabytes
 
-MAX_WORKBOOK_BYTES = 10 * 1024 * 1024
 PREVIEW_ROWS = 20
 TEMPLATE = "compacts/spreadsheet_import.html"
 
@@ -44,8 +45,11 @@ class WorkbookForm(BootstrapFormMixin, forms.Form):
 
     def clean_workbook(self):
         upload = self.cleaned_data["workbook"]
-        if upload.size > MAX_WORKBOOK_BYTES:
-            raise forms.ValidationError("The workbook is larger than 10 MB.")
+        most = limit("SPREADSHEET_MAX_UPLOAD_BYTES")
+        if upload.size > most:
+            raise forms.ValidationError(
+                f"The workbook is {megabytes(upload.size)}; at most {megabytes(most)} per upload."
+            )
         return upload
 
 
