@@ -27,13 +27,14 @@ def read_regular_file(path: str, *, max_bytes: int) -> bytes:
         descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError as error:
         raise FileRefused(f"Cannot read {path}: {error.strerror}.") from error
+    info = os.fstat(descriptor)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(descriptor)
+        raise FileRefused(
+            f"{path} is not a regular file (a device, a pipe or a directory): "
+            "give the path of the file itself."
+        )
     with os.fdopen(descriptor, "rb") as file:
-        info = os.fstat(file.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            raise FileRefused(
-                f"{path} is not a regular file (a device, a pipe or a directory): "
-                "give the path of the file itself."
-            )
         if info.st_size > max_bytes:
             raise FileRefused(
                 f"{path} is {megabytes(info.st_size)}; at most {megabytes(max_bytes)} are read."

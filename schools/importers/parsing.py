@@ -10,8 +10,10 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
+from core.uploads import FileRefused
 from schools.choices import USPS_STATES
 
 # Markers NCES uses for "missing", "not applicable" or "did not meet standards".
@@ -125,12 +127,33 @@ def decode(data: bytes) -> str:
     return data.decode("latin-1")
 
 
-def read_rows(data: bytes) -> list[list[str]]:
-    """Every record of a CSV (or the tab-separated CCD .txt) file, as lists of strings."""
+class TooManyRows(FileRefused):
+    """A file with more rows than an import reads."""
+
+    def __init__(self, rows: int, most: int):
+        self.rows = rows
+        self.most = most
+        super().__init__(f"The file has {rows:,} rows; at most {most:,} per import.")
+
+
+def read_rows(data: bytes, max_rows: int) -> Iterator[list[str]]:
+    """The records of a CSV (or the tab-separated CCD .txt) file, as lists of strings, one at a
+    time; raises TooManyRows past `max_rows` records (counting them all, to say how many), and
+    FileRefused for a record the csv module cannot read."""
     text = decode(data).replace("\x00", "")
-    first_line = next((line for line in text.splitlines() if line.strip()), "")
+    first_line = re.search(r"^.*\S.*$", text, re.MULTILINE)
+    first_line = first_line.group(0) if first_line else ""
     delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
-    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        for number, cells in enumerate(reader, start=1):
+            if number > max_rows:
+                raise TooManyRows(number + sum(1 for _ in reader), max_rows)
+            yield cells
+    except csv.Error as error:
+        raise FileRefused(
+            f"Line {reader.line_num} cannot be read as CSV ({error}): export the file again."
+        ) from error
 
 
 def clean(value: str | None) -> str:

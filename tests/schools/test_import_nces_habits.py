@@ -81,9 +81,7 @@ def test_counts_written_as_decimals_with_a_zero_fraction_are_whole_numbers(
 
 
 @pytest.mark.parametrize("students", ["315.5", "315.00001", "-4", "3e2", "about 300"])
-def test_a_real_fraction_or_a_non_number_where_a_count_belongs_is_still_refused(
-    tmp_path, students
-):
+def test_a_real_fraction_or_a_non_number_where_a_count_belongs_is_still_refused(tmp_path, students):
     rows = [search_school(), search_school("260000100002", **{"Students*": students})]
     path = write(tmp_path, "s.csv", csv_bytes(SEARCH_SCHOOL_HEADER, rows))
     out, error = refused("import_schools", path)
@@ -197,7 +195,16 @@ def test_a_state_export_with_every_habit_imports_and_a_second_run_changes_nothin
     districts_path = write(tmp_path, "d.csv", csv_bytes(SEARCH_DISTRICT_HEADER, districts))
     assert "created: 5, updated: 0, unchanged: 0" in run("import_districts", districts_path)
     assert list(District.objects.filter(is_charter_lea=True).values_list("nces_leaid", flat=True))
-    statuses = ["Open", "Closed", "New", "Added", "Changed Agency", "Inactive", "Future", "Reopened"]
+    statuses = [
+        "Open",
+        "Closed",
+        "New",
+        "Added",
+        "Changed Agency",
+        "Inactive",
+        "Future",
+        "Reopened",
+    ]
     schools = [
         search_school(f"26000020000{n}", Status=status, **{"Low Grade*": "–", "High Grade*": "–"})
         for n, status in enumerate(statuses, start=1)
@@ -211,7 +218,9 @@ def test_a_state_export_with_every_habit_imports_and_a_second_run_changes_nothin
     out = run("import_schools", schools_path)
     assert "created: 9, updated: 0, unchanged: 0" in out
     assert "Skipped (not charter schools): 2" in out
-    open_ids = set(CharterSchool.objects.filter(is_open=True).values_list("nces_school_id", flat=True))
+    open_ids = set(
+        CharterSchool.objects.filter(is_open=True).values_list("nces_school_id", flat=True)
+    )
     assert open_ids == {
         "260000200001",
         "260000200003",
