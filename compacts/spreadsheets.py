@@ -22,7 +22,6 @@ import zipfile
 from dataclasses import dataclass, field
 
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
-from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
@@ -34,6 +33,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from compacts import services
 from compacts.choices import Category, CommitmentStatus, MilestoneStatus, ResponsibleParty
 from compacts.models import Commitment, Compact, Milestone
+from compacts.spreadsheet_writer import write_plan
 from compacts.workbook_guard import NOT_A_WORKBOOK, WorkbookError, check_workbook, limit
 from core.concurrency import StaleVersion, is_current, version_token
 from schools.importers.parsing import RowError
@@ -792,51 +792,9 @@ def _holds(condition: Q, instance) -> bool | None:
 # --- import: writing ---
 
 
-class WorkbookStale(Exception):
-    """A record changed between the check and the write; nothing was written."""
-
-    def __init__(self, errors: list[RowError]):
-        self.errors = errors
-        super().__init__("; ".join(str(error) for error in errors))
-
-
 def apply_workbook(plan: WorkbookPlan, *, actor) -> None:
-    """Write a clean plan through the services, in one transaction (all or nothing)."""
+    """Write a clean plan in one transaction (all or nothing), in bulk with history
+    (compacts.spreadsheet_writer); raises WorkbookStale when a row changed since its export."""
     if not plan.ok:
         raise ValueError("A workbook with errors is never written.")
-    new_commitments: dict[int, Commitment] = {}
-    current = None
-    try:
-        with transaction.atomic():
-            for current in plan.commitments:
-                if current.instance is None:
-                    new_commitments[current.row] = services.commitment_create(
-                        compact=current.compact, **current.values, actor=actor
-                    )
-                else:
-                    services.commitment_update(
-                        commitment=current.instance,
-                        data=current.values,
-                        actor=actor,
-                        expected_version=current.version,
-                    )
-            for current in plan.milestones:
-                if current.instance is None:
-                    commitment = current.commitment or new_commitments[current.commitment_row]
-                    services.milestone_create(commitment=commitment, **current.values, actor=actor)
-                else:
-                    services.milestone_update(
-                        milestone=current.instance,
-                        data=current.values,
-                        actor=actor,
-                        expected_version=current.version,
-                    )
-    except (StaleVersion, ValidationError) as error:
-        reason = (
-            "Changed by someone else while this import ran: import the workbook again."
-            if isinstance(error, StaleVersion)
-            else "; ".join(error.messages)
-        )
-        raise WorkbookStale(
-            [RowError(current.row, "(row)", current.label, reason, current.sheet)]
-        ) from error
+    write_plan(plan.commitments, plan.milestones, actor=actor)

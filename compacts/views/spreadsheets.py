@@ -20,10 +20,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.scope import require_editor
 from compacts import selectors
 from compacts.models import Compact
+from compacts.spreadsheet_writer import WorkbookStale
 from compacts.spreadsheets import (
     XLSX_CONTENT_TYPE,
     WorkbookError,
-    WorkbookStale,
     apply_workbook,
     export_workbook,
     plan_workbook,

@@ -3,7 +3,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.scope import editable_cities
 from compacts.models import Compact
-from compacts.spreadsheets import WorkbookError, WorkbookStale, apply_workbook, plan_workbook
+from compacts.spreadsheet_writer import WorkbookStale
+from compacts.spreadsheets import WorkbookError, apply_workbook, plan_workbook
 from compacts.workbook_guard import limit
 from core.uploads import FileRefused, read_regular_file
 
