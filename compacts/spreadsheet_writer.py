@@ -6,15 +6,16 @@ plan has already run full_clean() on every row (compacts.spreadsheets); here the
 written as the services would write them, a few queries per 500 rows:
 - the version each changed row was exported at is compared, rows locked, in one query per
   chunk, and any row changed since refuses the whole import (core.concurrency's rule);
-- inserts and updates in bulk, each created or changed record with its history row authored by
-  the actor (a commitment's version also records its opt-in participants, as a save does);
+- inserts in bulk, updates as one statement run per set of changed fields; each created or
+  changed record with its history row authored by the actor (a commitment's version also
+  records its opt-in participants, as a save does);
 - the dashboards of the touched cities are invalidated at once and after commit (bulk writes
   send no signals; see reports.signals).
 """
 
 from __future__ import annotations
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from compacts.models import Commitment, Milestone
@@ -116,19 +117,40 @@ def _create(model, rows: list[tuple], now, history) -> list[tuple]:
 def _update(model, rows: list, now, history) -> None:
     if not rows:
         return
-    fields = {"updated_at"}
     records = []
+    by_fields: dict[tuple[str, ...], list] = {}
     for row in rows:
         record = row.instance
         for name, value in row.values.items():
             setattr(record, name, value)
-            fields.add(name)
         record.updated_at = now
         records.append(record)
-    model._default_manager.bulk_update(records, sorted(fields), batch_size=BATCH)
+        by_fields.setdefault((*sorted(row.values), "updated_at"), []).append(record)
+    for names, group in by_fields.items():
+        _update_rows(model, names, group)
     versions = model.history.bulk_history_create(records, batch_size=BATCH, update=True, **history)
     if model is Commitment:
         _version_participants(records, versions)
+
+
+def _update_rows(model, names: tuple[str, ...], records: list) -> None:
+    """UPDATE the named fields of each record, one statement run for every record.
+
+    Django's bulk_update writes a CASE per field and row, which costs 10 s for 20,000 rows;
+    executemany() of one plain UPDATE costs a fraction of a second on SQLite and PostgreSQL.
+    """
+    fields = [model._meta.get_field(name) for name in names]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
+    pk = model._meta.pk
+    sql = f"UPDATE {quote(model._meta.db_table)} SET {assignments} WHERE {quote(pk.column)} = %s"
+    params = [
+        [field.get_db_prep_save(getattr(record, field.attname), connection) for field in fields]
+        + [pk.get_db_prep_value(record.pk, connection)]
+        for record in records
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
 
 
 def _version_participants(commitments: list, versions: list) -> None:
