@@ -69,7 +69,12 @@ def spreadsheet_import(request, pk: int):
     require_editor(request.user, compact.city_id)
     purpose = f"compact-spreadsheet:{compact.pk}"
     scope = Compact.objects.filter(pk=compact.pk)
-    context = {"compact": compact, "preview_rows": PREVIEW_ROWS}
+    context = {
+        "compact": compact,
+        "preview_rows": PREVIEW_ROWS,
+        "max_rows": f"{limit('SPREADSHEET_MAX_ROWS'):,}",
+        "max_size": megabytes(limit("SPREADSHEET_MAX_UPLOAD_BYTES")),
+    }
     if request.method == "POST" and "confirm" in request.POST:
         return _confirm(request, compact, purpose, scope, context)
     form = WorkbookForm(request.POST or None, request.FILES or None)

@@ -228,3 +228,8 @@ def test_the_import_command_refuses_a_device_or_a_fifo_without_reading_it(tmp_pa
     os.mkfifo(fifo)
     with pytest.raises(CommandError, match="not a regular file"):
         call_command("import_commitments", str(fifo), "--actor", editor.username)
+
+
+def test_the_upload_page_states_the_limits(compact, editor_client):
+    response = editor_client.get(reverse("compacts:spreadsheet_import", args=[compact.pk]))
+    assert "At most 20,000 rows and 10 MB per upload." in response.content.decode()
