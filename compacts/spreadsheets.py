@@ -6,10 +6,14 @@ and a Read me sheet. Importing matches rows by ID, so nothing is duplicated: a r
 is a new record; a row whose values equal the stored record is left alone (no history row); a
 row that is not in the file is not deleted.
 
+Bounded: a file past the limits of compacts.workbook_guard (size, unpacked size, rows, cells)
+is refused before it is parsed; 20,000 rows preview and save in a few seconds.
+
 All or nothing: every row is checked first (the same full_clean() as the forms, the user's
-editable scope, the version each row was exported at), and every problem is reported with its
-sheet, row, column, value and reason; only a clean workbook is written, in one transaction,
-through the compacts services (history with the acting user).
+editable scope, the version each row was exported at, which a changed row must carry), and
+every problem is reported with its sheet, row, column, value and reason; only a clean workbook
+is written, in one transaction, in bulk with history by the acting user
+(compacts.spreadsheet_writer).
 """
 
 from __future__ import annotations
