@@ -36,7 +36,8 @@ PREVIEW_ROWS = 20
 
 
 def max_upload_bytes() -> int:
-    return getattr(settings, "NCES_UPLOAD_MAX_BYTES", 64 * 1024 * 1024)
+    """A state's file is a few MB (Texas's CCD school file: 2.2 MB for 9,336 rows)."""
+    return getattr(settings, "NCES_UPLOAD_MAX_BYTES", 16 * 1024 * 1024)
 
 
 def max_upload_rows() -> int:

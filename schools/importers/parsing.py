@@ -127,6 +127,9 @@ def decode(data: bytes) -> str:
     return data.decode("latin-1")
 
 
+MAX_CELLS_PER_ROW = 1_000
+
+
 class TooManyRows(FileRefused):
     """A file with more rows than an import reads."""
 
@@ -149,6 +152,11 @@ def read_rows(data: bytes, max_rows: int) -> Iterator[list[str]]:
         for number, cells in enumerate(reader, start=1):
             if number > max_rows:
                 raise TooManyRows(number + sum(1 for _ in reader), max_rows)
+            if len(cells) > MAX_CELLS_PER_ROW:
+                raise FileRefused(
+                    f"Row {number} has {len(cells):,} cells; at most {MAX_CELLS_PER_ROW:,} per "
+                    "row (NCES files have fewer than 100 columns)."
+                )
             yield cells
     except csv.Error as error:
         raise FileRefused(

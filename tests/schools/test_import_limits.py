@@ -124,3 +124,11 @@ def test_the_admin_upload_refuses_an_unreadable_csv_without_an_error_page(superu
     response = superuser_client.post(DISTRICT_IMPORT, {"file": upload})
     assert response.status_code == 200
     assert "cannot be read as CSV" in response.context["form"].errors["file"][0]
+
+
+def test_a_row_with_more_cells_than_any_nces_file_is_refused(tmp_path):
+    data = districts(1) + b"," * 5000 + b"\r\n"
+    _, error = refused("import_districts", write(tmp_path, "d.csv", data))
+    assert error == (
+        "Row 3 has 5,001 cells; at most 1,000 per row (NCES files have fewer than 100 columns)."
+    )
