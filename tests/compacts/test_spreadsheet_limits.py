@@ -233,3 +233,18 @@ def test_the_import_command_refuses_a_device_or_a_fifo_without_reading_it(tmp_pa
 def test_the_upload_page_states_the_limits(compact, editor_client):
     response = editor_client.get(reverse("compacts:spreadsheet_import", args=[compact.pk]))
     assert "At most 20,000 rows and 10 MB per upload." in response.content.decode()
+
+
+def test_the_page_refuses_a_100000_row_sheet_and_writes_nothing(compact, editor_client):
+    data = exported(compact)
+    big = with_part(data, sheet_part(data, COMMITMENTS), rows_xml(100_000))
+    url = reverse("compacts:spreadsheet_import", args=[compact.pk])
+    started = time.monotonic()
+    response = editor_client.post(url, {"workbook": SimpleUploadedFile("big.xlsx", big)})
+    assert time.monotonic() - started < 10
+    assert response.status_code == 200
+    assert response.context["form"].errors["workbook"] == [
+        "The Commitments sheet has 100,000 rows; at most 20,000 per upload. Split the rows over "
+        "several uploads."
+    ]
+    assert list(Commitment.objects.values_list("title", flat=True)) == ["Common enrollment"]
