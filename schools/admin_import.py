@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
@@ -18,19 +19,31 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from core import staging
+from core.uploads import megabytes
 from schools.choices import USPS_STATES
 from schools.importers import (
+    DEFAULT_MAX_ROWS,
     DISTRICTS,
     SCHOOLS,
+    FileRefused,
     Filters,
-    LayoutError,
     apply_plan,
     prepare,
     summary,
 )
 
-MAX_UPLOAD_BYTES = 64 * 1024 * 1024
 PREVIEW_ROWS = 20
+
+
+def max_upload_bytes() -> int:
+    """A state's file is a few MB (Texas's CCD school file: 2.2 MB for 9,336 rows)."""
+    return getattr(settings, "NCES_UPLOAD_MAX_BYTES", 16 * 1024 * 1024)
+
+
+def max_upload_rows() -> int:
+    """Rows of a file uploaded here: a state's file (Texas's CCD file has 9,336); national files
+    go through the import commands, which take more."""
+    return getattr(settings, "NCES_UPLOAD_MAX_ROWS", DEFAULT_MAX_ROWS)
 
 
 class ImportForm(forms.Form):
@@ -50,8 +63,11 @@ class ImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError("The file is larger than 64 MB.")
+        most = max_upload_bytes()
+        if upload.size > most:
+            raise forms.ValidationError(
+                f"The file is {megabytes(upload.size)}; at most {megabytes(most)} per upload."
+            )
         return upload
 
     def clean_state(self):
@@ -78,6 +94,15 @@ class SchoolImportForm(ImportForm):
         help_text='Optional CSV of "name prefix or NCES ID, network name" rows '
         '(e.g. "KIPP,KIPP Texas").',
     )
+
+    def clean_network_map(self):
+        upload = self.cleaned_data["network_map"]
+        most = max_upload_bytes()
+        if upload and upload.size > most:
+            raise forms.ValidationError(
+                f"The file is {megabytes(upload.size)}; at most {megabytes(most)} per upload."
+            )
+        return upload
 
 
 class NcesImportMixin:
@@ -171,8 +196,9 @@ class NcesImportMixin:
                 self.import_kind,
                 filters=filters,
                 network_map=files.get("network_map"),
+                max_rows=max_upload_rows(),
             )
-        except LayoutError as error:
+        except FileRefused as error:
             return None, str(error)
         return plan, ""
 

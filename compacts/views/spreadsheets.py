@@ -20,18 +20,19 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.scope import require_editor
 from compacts import selectors
 from compacts.models import Compact
+from compacts.spreadsheet_writer import WorkbookStale
 from compacts.spreadsheets import (
     XLSX_CONTENT_TYPE,
     WorkbookError,
-    WorkbookStale,
     apply_workbook,
     export_workbook,
     plan_workbook,
 )
+from compacts.workbook_guard import limit
 from core import staging
 from core.form_helpers import BootstrapFormMixin
+from core.uploads import megabytes
 
-MAX_WORKBOOK_BYTES = 10 * 1024 * 1024
 PREVIEW_ROWS = 20
 TEMPLATE = "compacts/spreadsheet_import.html"
 
@@ -44,8 +45,11 @@ class WorkbookForm(BootstrapFormMixin, forms.Form):
 
     def clean_workbook(self):
         upload = self.cleaned_data["workbook"]
-        if upload.size > MAX_WORKBOOK_BYTES:
-            raise forms.ValidationError("The workbook is larger than 10 MB.")
+        most = limit("SPREADSHEET_MAX_UPLOAD_BYTES")
+        if upload.size > most:
+            raise forms.ValidationError(
+                f"The workbook is {megabytes(upload.size)}; at most {megabytes(most)} per upload."
+            )
         return upload
 
 
@@ -65,7 +69,12 @@ def spreadsheet_import(request, pk: int):
     require_editor(request.user, compact.city_id)
     purpose = f"compact-spreadsheet:{compact.pk}"
     scope = Compact.objects.filter(pk=compact.pk)
-    context = {"compact": compact, "preview_rows": PREVIEW_ROWS}
+    context = {
+        "compact": compact,
+        "preview_rows": PREVIEW_ROWS,
+        "max_rows": f"{limit('SPREADSHEET_MAX_ROWS'):,}",
+        "max_size": megabytes(limit("SPREADSHEET_MAX_UPLOAD_BYTES")),
+    }
     if request.method == "POST" and "confirm" in request.POST:
         return _confirm(request, compact, purpose, scope, context)
     form = WorkbookForm(request.POST or None, request.FILES or None)

@@ -11,10 +11,12 @@ writer (bulk writes with history in one transaction).
 
 from __future__ import annotations
 
+from core.uploads import FileRefused
 from schools.importers.layouts import DISTRICTS, SCHOOLS, LayoutError
 from schools.importers.networks import read_network_map
+from schools.importers.parsing import TooManyRows
 from schools.importers.planner import Plan, plan_import
-from schools.importers.records import Filters, read
+from schools.importers.records import DEFAULT_MAX_ROWS, Filters, read
 from schools.importers.writer import apply_plan
 
 
@@ -24,10 +26,12 @@ def prepare(
     *,
     filters: Filters | None = None,
     network_map: bytes | None = None,
+    max_rows: int = DEFAULT_MAX_ROWS,
 ) -> Plan:
-    """Read a file and plan its import; raises LayoutError for a file in no known layout."""
-    result = read(data, kind, filters or Filters())
-    mapping = read_network_map(network_map) if network_map is not None else None
+    """Read a file and plan its import; raises FileRefused (LayoutError for a file in no known
+    layout, TooManyRows for one past `max_rows` rows)."""
+    result = read(data, kind, filters or Filters(), max_rows)
+    mapping = read_network_map(network_map, max_rows) if network_map is not None else None
     return plan_import(result, kind, mapping)
 
 
@@ -61,11 +65,14 @@ def error_report(plan: Plan) -> str:
 
 
 __all__ = [
+    "DEFAULT_MAX_ROWS",
     "DISTRICTS",
     "SCHOOLS",
+    "FileRefused",
     "Filters",
     "LayoutError",
     "Plan",
+    "TooManyRows",
     "apply_plan",
     "error_report",
     "prepare",

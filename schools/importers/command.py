@@ -7,15 +7,21 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from core.history import add_actor_argument, command_actor
+from core.uploads import read_regular_file
 from schools.choices import USPS_STATES
 from schools.importers import (
+    FileRefused,
     Filters,
-    LayoutError,
+    TooManyRows,
     apply_plan,
     error_report,
     prepare,
     summary,
 )
+
+# A whole national CCD school directory (~100,000 schools) fits; a state's file is ~10,000 rows.
+COMMAND_MAX_ROWS = 200_000
+COMMAND_MAX_MB = 256
 
 
 def parse_city(value: str) -> tuple[str, str]:
@@ -44,6 +50,18 @@ class ImportCommand(BaseCommand):
             action="store_true",
             help="check the file and report what would change, writing nothing",
         )
+        parser.add_argument(
+            "--max-rows",
+            type=int,
+            default=COMMAND_MAX_ROWS,
+            help=f"refuse a file of more rows than this (default {COMMAND_MAX_ROWS:,})",
+        )
+        parser.add_argument(
+            "--max-mb",
+            type=int,
+            default=COMMAND_MAX_MB,
+            help=f"refuse a file larger than this many MB (default {COMMAND_MAX_MB})",
+        )
         add_actor_argument(parser)
 
     def handle(self, *args, **options):
@@ -54,13 +72,22 @@ class ImportCommand(BaseCommand):
         # A mistyped --actor fails before the file is read; the default system user is only
         # looked up (and created on first use) when something is written.
         actor = command_actor(options) if options.get("actor") else None
-        data = self._read(options["file"])
-        network_map = None
-        if options.get("network_map"):
-            network_map = self._read(options["network_map"])
+        max_bytes = options["max_mb"] * 1024 * 1024
         try:
-            plan = prepare(data, self.kind, filters=filters, network_map=network_map)
-        except LayoutError as error:
+            data = read_regular_file(options["file"], max_bytes=max_bytes)
+            network_map = None
+            if options.get("network_map"):
+                network_map = read_regular_file(options["network_map"], max_bytes=max_bytes)
+            plan = prepare(
+                data,
+                self.kind,
+                filters=filters,
+                network_map=network_map,
+                max_rows=options["max_rows"],
+            )
+        except TooManyRows as error:
+            raise CommandError(f"{error} Raise the limit with --max-rows.") from error
+        except FileRefused as error:
             raise CommandError(str(error)) from error
         if not plan.ok:
             self.stdout.write(error_report(plan))
@@ -75,10 +102,3 @@ class ImportCommand(BaseCommand):
             reason=f"{self.kind} import from {Path(options['file']).name}",
         )
         self.stdout.write(summary(plan))
-
-    @staticmethod
-    def _read(path: str) -> bytes:
-        try:
-            return Path(path).read_bytes()
-        except OSError as error:
-            raise CommandError(f"Cannot read {path}: {error.strerror}.") from error

@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from core.uploads import FileRefused
+
 SCHOOLS = "schools"
 DISTRICTS = "districts"
 
@@ -221,7 +223,7 @@ LAYOUTS = {SCHOOLS: SCHOOL_LAYOUTS, DISTRICTS: DISTRICT_LAYOUTS}
 COMMANDS = {SCHOOLS: "import_schools", DISTRICTS: "import_districts"}
 
 
-class LayoutError(ValueError):
+class LayoutError(FileRefused):
     """The file is not in any layout of the expected kind; the message says what was expected."""
 
 

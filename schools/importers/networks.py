@@ -48,13 +48,13 @@ class NetworkMap:
         }
 
 
-def read_network_map(data: bytes) -> NetworkMap:
+def read_network_map(data: bytes, max_rows: int) -> NetworkMap:
     """Parse a network map; problems are collected in .errors with their row numbers."""
     result = NetworkMap()
     prefixes: dict[str, str] = {}
     operator_values = {value.casefold(): value for value in OperatorType.values}
     operator_values.update({label.casefold(): value for value, label in OperatorType.choices})
-    for number, cells in enumerate(parsing.read_rows(data), start=1):
+    for number, cells in enumerate(parsing.read_rows(data, max_rows), start=1):
         cells = [parsing.clean(cell) for cell in cells]
         if not any(cells):
             continue

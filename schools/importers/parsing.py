@@ -10,8 +10,10 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
+from core.uploads import FileRefused
 from schools.choices import USPS_STATES
 
 # Markers NCES uses for "missing", "not applicable" or "did not meet standards".
@@ -37,23 +39,73 @@ GRADE_CODES = ("PK", "KG", *(f"{n:02d}" for n in range(1, 13)), "UG")
 GRADES_READ_AS_UNKNOWN = frozenset({"AE", "13"})
 GRADE_ALIASES = {"K": "KG", "PREK": "PK", "PRE-K": "PK", "P": "PK"}
 
-SCHOOL_OPEN_STATUS = {
-    "1": True,  # operational
-    "2": False,  # closed
-    "3": True,  # new
-    "4": True,  # added
-    "5": True,  # changed agency
-    "6": False,  # temporarily closed
-    "7": False,  # future: not yet operational
-    "8": True,  # reopened
-    "OPEN": True,
-    "CLOSED": False,
-    "NEW": True,
-    "ADDED": True,
-    "CHANGED BOUNDARY/AGENCY": True,
-    "INACTIVE": False,
-    "FUTURE": False,
-    "REOPENED": True,
+# NCES school statuses (CCD SY_STATUS codes 1-8 and their labels, as the CCD files and the search
+# export spell them). A school counts as open when it operates this year: open, new, added,
+# moved to another agency or reopened. Closed, inactive (temporarily closed) and future (not yet
+# operating) schools are not open.
+SCHOOL_STATUS_CODES = {
+    1: True,  # Open
+    2: False,  # Closed
+    3: True,  # New
+    4: True,  # Added
+    5: True,  # Changed Agency (CCD: "Changed Boundary/Agency")
+    6: False,  # Inactive: temporarily closed
+    7: False,  # Future: not yet operating
+    8: True,  # Reopened
+}
+SCHOOL_STATUS_LABELS = {
+    "OPEN": 1,
+    "OPERATIONAL": 1,
+    "CLOSED": 2,
+    "NEW": 3,
+    "ADDED": 4,
+    "CHANGED AGENCY": 5,
+    "CHANGED BOUNDARY": 5,
+    "CHANGED BOUNDARY/AGENCY": 5,
+    "CHANGED BOUNDARY AGENCY": 5,
+    "INACTIVE": 6,
+    "TEMPORARILY CLOSED": 6,
+    "FUTURE": 7,
+    "REOPENED": 8,
+}
+
+# NCES agency types (CCD LEA_TYPE codes 1-9) and their labels in the CCD files and the search
+# export. Only one matters here: 7, the charter agency (a charter school that is its own LEA, or
+# a charter network's LEA).
+CHARTER_AGENCY_TYPE = 7
+DISTRICT_TYPE_CODES = range(1, 10)
+DISTRICT_TYPE_LABELS = {
+    "REGULAR LOCAL": 1,
+    "REGULAR LOCAL SCHOOL DISTRICT": 1,
+    "REGULAR PUBLIC SCHOOL DISTRICT THAT IS NOT A COMPONENT OF A SUPERVISORY UNION": 1,
+    "REGULAR LOCAL SCHOOL DISTRICT THAT IS NOT A COMPONENT OF A SUPERVISORY UNION": 1,
+    "LOCAL SCHOOL DISTRICT THAT IS A COMPONENT OF A SUPERVISORY UNION": 2,
+    "REGULAR PUBLIC SCHOOL DISTRICT THAT IS A COMPONENT OF A SUPERVISORY UNION": 2,
+    "COMPONENT OF A SUPERVISORY UNION": 2,
+    "COMPONENT OF SUPERVISORY UNION": 2,
+    "SUPERVISORY UNION": 3,
+    "SUPERVISORY UNION ADMINISTRATIVE CENTER": 3,
+    "REGIONAL EDUCATION SERVICE AGENCY": 4,
+    "REGIONAL EDUCATION SERVICES AGENCY": 4,
+    "REGIONAL": 4,
+    "STATE": 5,
+    "STATE AGENCY": 5,
+    "STATE-OPERATED AGENCY": 5,
+    "STATE OPERATED AGENCY": 5,
+    "FEDERAL": 6,
+    "FEDERAL AGENCY": 6,
+    "FEDERAL-OPERATED AGENCY": 6,
+    "FEDERAL OPERATED AGENCY": 6,
+    "CHARTER": 7,
+    "CHARTER AGENCY": 7,
+    "CHARTER SCHOOL AGENCY": 7,
+    "INDEPENDENT CHARTER AGENCY": 7,
+    "INDEPENDENT CHARTER DISTRICT": 7,
+    "OTHER": 8,
+    "OTHER EDUCATION AGENCY": 8,
+    "OTHER EDUCATION AGENCIES": 8,
+    "SPECIALIZED": 9,
+    "SPECIALIZED PUBLIC SCHOOL DISTRICT": 9,
 }
 
 CHARTER_VALUES = {"1": True, "YES": True, "Y": True, "2": False, "NO": False}
@@ -75,12 +127,41 @@ def decode(data: bytes) -> str:
     return data.decode("latin-1")
 
 
-def read_rows(data: bytes) -> list[list[str]]:
-    """Every record of a CSV (or the tab-separated CCD .txt) file, as lists of strings."""
+MAX_CELLS_PER_ROW = 1_000
+
+
+class TooManyRows(FileRefused):
+    """A file with more rows than an import reads."""
+
+    def __init__(self, rows: int, most: int):
+        self.rows = rows
+        self.most = most
+        super().__init__(f"The file has {rows:,} rows; at most {most:,} per import.")
+
+
+def read_rows(data: bytes, max_rows: int) -> Iterator[list[str]]:
+    """The records of a CSV (or the tab-separated CCD .txt) file, as lists of strings, one at a
+    time; raises TooManyRows past `max_rows` records (counting them all, to say how many), and
+    FileRefused for a record the csv module cannot read."""
     text = decode(data).replace("\x00", "")
-    first_line = next((line for line in text.splitlines() if line.strip()), "")
+    first_line = re.search(r"^.*\S.*$", text, re.MULTILINE)
+    first_line = first_line.group(0) if first_line else ""
     delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
-    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        for number, cells in enumerate(reader, start=1):
+            if number > max_rows:
+                raise TooManyRows(number + sum(1 for _ in reader), max_rows)
+            if len(cells) > MAX_CELLS_PER_ROW:
+                raise FileRefused(
+                    f"Row {number} has {len(cells):,} cells; at most {MAX_CELLS_PER_ROW:,} per "
+                    "row (NCES files have fewer than 100 columns)."
+                )
+            yield cells
+    except csv.Error as error:
+        raise FileRefused(
+            f"Line {reader.line_num} cannot be read as CSV ({error}): export the file again."
+        ) from error
 
 
 def clean(value: str | None) -> str:
@@ -164,15 +245,28 @@ def parse_grade(value: str) -> str | None:
     return value
 
 
-def parse_open(value: str) -> bool | None:
+def _code_and_label(value: str) -> tuple[int | None, str]:
+    """ "7", "7.00000", "7-Charter agency" and "Charter agency" as (code or None, LABEL)."""
     value = re.sub(r"\s+", " ", clean(value)).upper()
+    match = re.fullmatch(r"(\d+)(?:\.0*)?(?:\s*-\s*(.*))?", value)
+    if match:
+        return int(match.group(1)), (match.group(2) or "").strip()
+    return None, value
+
+
+def parse_open(value: str) -> bool | None:
+    value = clean(value)
     if is_unknown(value):
         return None
-    if value.isdigit():
-        value = str(int(value))
-    if value not in SCHOOL_OPEN_STATUS:
-        raise BadValue("Not a school status (1-8, or Open, Closed, New, Added, Future ...).")
-    return SCHOOL_OPEN_STATUS[value]
+    code, label = _code_and_label(value)
+    if code is None:
+        code = SCHOOL_STATUS_LABELS.get(label)
+    if code not in SCHOOL_STATUS_CODES:
+        raise BadValue(
+            "Not a school status (1-8, or Open, Closed, New, Added, Changed Agency, Inactive, "
+            "Future, Reopened)."
+        )
+    return SCHOOL_STATUS_CODES[code]
 
 
 def parse_charter(value: str) -> bool:
@@ -185,22 +279,38 @@ def parse_charter(value: str) -> bool:
 
 
 def parse_charter_agency(value: str) -> bool | None:
-    """CCD agency type 7 ("independent charter agency") or a type text naming a charter."""
+    """Whether an agency type (a code 1-9 or its label) is the charter agency type.
+
+    A label that is not in DISTRICT_TYPE_LABELS is still read: NCES words its labels differently
+    from one product to the next, and every wording of the charter type names charters.
+    """
     value = clean(value)
     if is_unknown(value):
         return None
-    if value.isdigit():
-        return int(value) == 7
-    return "charter" in value.lower()
+    code, label = _code_and_label(value)
+    if code is None:
+        code = DISTRICT_TYPE_LABELS.get(label)
+    if code is None and re.search("[A-Z]", label):
+        return "CHARTER" in label
+    if code not in DISTRICT_TYPE_CODES:
+        raise BadValue("Not an agency type (1-9, or Regular Local, Charter, Specialized ...).")
+    return code == CHARTER_AGENCY_TYPE
 
 
 def parse_count(value: str) -> int | None:
+    """A count, also written as a decimal with a zero fraction (the search export's 315.00000)."""
     value = clean(value).replace(",", "")
     if is_unknown(value):
         return None
-    if not value.isdigit():
-        raise BadValue("Not a whole number.")
-    return int(value)
+    match = re.fullmatch(r"(-?\d+)(?:\.(\d*))?", value)
+    if not match or (match.group(2) or "").strip("0"):
+        raise BadValue("Not a whole number: a count has no fraction.")
+    number = int(match.group(1))
+    if is_unknown(str(number)):  # -1.00000, -9.00000
+        return None
+    if number < 0:
+        raise BadValue("Not a whole number: a count is never negative.")
+    return number
 
 
 def city_name(value: str) -> str:

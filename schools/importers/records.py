@@ -9,10 +9,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import chain, islice
 
 from schools.importers import parsing
-from schools.importers.layouts import DISTRICTS, SCHOOLS, Detected, detect
+from schools.importers.layouts import (
+    DISTRICTS,
+    HEADER_SEARCH_ROWS,
+    SCHOOLS,
+    Detected,
+    detect,
+)
 from schools.importers.parsing import BadValue, RowError
+
+# A state's file has up to ~10,000 rows (Texas's CCD file 9,336); the commands take more.
+DEFAULT_MAX_ROWS = 20_000
 
 
 @dataclass(frozen=True)
@@ -105,14 +115,21 @@ class _Row:
             return None
 
 
-def read(data: bytes, kind: str, filters: Filters = Filters()) -> ReadResult:  # noqa: B008
-    """Read a districts or schools file; raises LayoutError when it is in no known layout."""
-    rows = parsing.read_rows(data)
-    detected = detect(rows, kind)
+def read(
+    data: bytes,
+    kind: str,
+    filters: Filters = Filters(),  # noqa: B008
+    max_rows: int = DEFAULT_MAX_ROWS,
+) -> ReadResult:
+    """Read a districts or schools file; raises LayoutError when it is in no known layout, and
+    TooManyRows past `max_rows` rows (only the records to import are kept in memory)."""
+    rows = parsing.read_rows(data, max_rows)
+    head = list(islice(rows, HEADER_SEARCH_ROWS))
+    detected = detect(head, kind)
     result = ReadResult(detected=detected)
     header = detected.header
     reader = _read_school if kind == SCHOOLS else _read_district
-    for offset, cells in enumerate(rows[detected.header_row :]):
+    for offset, cells in enumerate(chain(head[detected.header_row :], rows)):
         if not any(cell.strip() for cell in cells):
             continue
         result.rows += 1

@@ -422,3 +422,26 @@ def test_viewers_and_outsiders_cannot_import(compact, viewer_client, outsider_cl
     upload = SimpleUploadedFile("edited.xlsx", exported(compact))
     assert viewer_client.post(import_url(compact), {"workbook": upload}).status_code == 403
     assert outsider_client.get(import_url(compact)).status_code == 404
+
+
+def test_an_existing_row_whose_version_was_emptied_is_refused_and_nothing_is_written(
+    compact, editor
+):
+    enrollment = Commitment.objects.get(title="Common enrollment")
+    milestone = Milestone.objects.get()
+
+    def changes(workbook):
+        set_cell(workbook, COMMITMENTS, enrollment.pk, "status", "stalled")
+        set_cell(workbook, COMMITMENTS, enrollment.pk, "version", None)
+        set_cell(workbook, MILESTONES, milestone.pk, "status", "missed")
+        set_cell(workbook, MILESTONES, milestone.pk, "version", "  ")
+
+    plan = plan_workbook(edit(exported(compact), changes), compacts=scope(compact))
+    assert [(e.source, e.column) for e in plan.errors] == [
+        (COMMITMENTS, "version"),
+        (MILESTONES, "version"),
+    ]
+    assert "must keep the version the export wrote" in plan.errors[0].reason
+    enrollment.refresh_from_db()
+    assert enrollment.status == CommitmentStatus.IN_PROGRESS
+    assert Milestone.objects.get().status == MilestoneStatus.PLANNED

@@ -1,11 +1,12 @@
-from pathlib import Path
-
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.scope import editable_cities
 from compacts.models import Compact
-from compacts.spreadsheets import WorkbookError, WorkbookStale, apply_workbook, plan_workbook
+from compacts.spreadsheet_writer import WorkbookStale
+from compacts.spreadsheets import WorkbookError, apply_workbook, plan_workbook
+from compacts.workbook_guard import limit
+from core.uploads import FileRefused, read_regular_file
 
 
 class Command(BaseCommand):
@@ -35,9 +36,11 @@ class Command(BaseCommand):
             if not compacts.exists():
                 raise CommandError(f"{actor} does not edit compact {options['compact']}.")
         try:
-            data = Path(options["file"]).read_bytes()
-        except OSError as error:
-            raise CommandError(f"Cannot read {options['file']}: {error.strerror}.") from error
+            data = read_regular_file(
+                options["file"], max_bytes=limit("SPREADSHEET_MAX_UPLOAD_BYTES")
+            )
+        except FileRefused as error:
+            raise CommandError(str(error)) from error
         try:
             plan = plan_workbook(data, compacts=compacts)
         except WorkbookError as error:
