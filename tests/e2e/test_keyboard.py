@@ -142,7 +142,10 @@ def _form_controls(page, selector: str) -> list[str]:
           const form = document.querySelector(selector);
           const keys = [];
           for (const el of form.querySelectorAll('input, select, textarea, button')) {
+            // A default button kept out of the tab order and from assistive technology (the
+            // leadership form's hidden first submit) is for Enter, not a control people reach.
             if (el.type === 'hidden' || el.disabled) continue;
+            if (el.tabIndex < 0 && el.getAttribute('aria-hidden') === 'true') continue;
             const box = el.getBoundingClientRect();
             if (!box.width || !box.height || getComputedStyle(el).visibility === 'hidden') continue;
             const key = el.type === 'radio' ? 'radio:' + el.name
