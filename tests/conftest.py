@@ -1,9 +1,12 @@
 """Named personas shared by every test: a city X with its editor and viewer, an outsider who
 edits city Y, a superuser, and anonymous visitors."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from django.utils import timezone
 
 from accounts.choices import Role
 from tests.accounts.factories import MembershipFactory, UserFactory
@@ -26,6 +29,18 @@ def _fast_password_hashing(settings):
     # The production hasher's deliberate slowness (~0.3 s a password) would dominate every test
     # that creates a user; what is tested is who may sign in, not the hash's cost.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """clock(minutes=...) moves the time every part of the site reads forward from now."""
+    real_now = timezone.now
+
+    def move(**delta):
+        target = real_now() + timedelta(**delta)
+        monkeypatch.setattr(timezone, "now", lambda: target)
+
+    return move
 
 
 @pytest.fixture

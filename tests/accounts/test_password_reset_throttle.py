@@ -2,12 +2,9 @@
 limit the page answers exactly as usual, so it never tells whether an address has an account,
 and sends nothing."""
 
-from datetime import timedelta
-
 import pytest
 from django.core import mail
 from django.test import Client
-from django.utils import timezone
 
 from tests.accounts.factories import UserFactory
 
@@ -15,17 +12,6 @@ pytestmark = pytest.mark.django_db
 
 RESET = "/accounts/password_reset/"
 DONE = "/accounts/password_reset/done/"
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    real_now = timezone.now
-
-    def move(**delta):
-        target = real_now() + timedelta(**delta)
-        monkeypatch.setattr(timezone, "now", lambda: target)
-
-    return move
 
 
 def ask(email="funder@example.org", address="192.0.2.10"):

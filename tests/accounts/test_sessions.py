@@ -9,7 +9,6 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.middleware import NoStoreForSignedInMiddleware
 from tests.compacts.factories import CommitmentFactory, CompactFactory
@@ -20,18 +19,6 @@ from tests.matrix.world import build_world
 pytestmark = pytest.mark.django_db
 
 LOGIN = "/accounts/login/"
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    """clock(minutes=...) moves the time every part of the site reads forward from now."""
-    real_now = timezone.now
-
-    def move(**delta):
-        target = real_now() + timedelta(**delta)
-        monkeypatch.setattr(timezone, "now", lambda: target)
-
-    return move
 
 
 def cache_control(response) -> set[str]:
