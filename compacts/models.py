@@ -21,6 +21,7 @@ from compacts.choices import (
 )
 from compacts.querysets import CommitmentQuerySet, MilestoneQuerySet
 from core.models import TimeStampedModel
+from core.validators import validate_plausible_date
 from schools.choices import DatePrecision, OrganizationKind
 
 
@@ -55,7 +56,7 @@ class Compact(TimeStampedModel):
 
     city = models.ForeignKey("schools.City", on_delete=models.PROTECT, related_name="compacts")
     title = models.CharField(max_length=200)
-    signed_on = models.DateField(db_index=True)
+    signed_on = models.DateField(db_index=True, validators=[validate_plausible_date])
     signed_on_precision = models.CharField(
         max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
     )
@@ -63,7 +64,7 @@ class Compact(TimeStampedModel):
     status = models.CharField(
         max_length=12, choices=CompactStatus.choices, default=CompactStatus.ACTIVE, db_index=True
     )
-    ended_on = models.DateField(null=True, blank=True)
+    ended_on = models.DateField(null=True, blank=True, validators=[validate_plausible_date])
     document_url = models.URLField(max_length=500, blank=True)
     summary = models.TextField(blank=True)
     history = HistoricalRecords()
@@ -107,6 +108,7 @@ class Signatory(TimeStampedModel):
         blank=True,
         help_text="Only for a successor who recommitted to the compact; empty for the leaders "
         "who signed it.",
+        validators=[validate_plausible_date],
     )
     reaffirmed_on_precision = models.CharField(
         "re-affirmation date known to the",
@@ -195,8 +197,8 @@ class Participant(TimeStampedModel):
     organization = models.ForeignKey(
         "schools.Organization", on_delete=models.PROTECT, related_name="participations"
     )
-    joined_on = models.DateField()
-    left_on = models.DateField(null=True, blank=True)
+    joined_on = models.DateField(validators=[validate_plausible_date])
+    left_on = models.DateField(null=True, blank=True, validators=[validate_plausible_date])
     history = HistoricalRecords()
 
     PARTICIPANT_KINDS = (
@@ -252,14 +254,14 @@ class Commitment(TimeStampedModel):
     responsible_party = models.CharField(
         max_length=24, choices=ResponsibleParty.choices, default=ResponsibleParty.SHARED
     )
-    target_on = models.DateField(null=True, blank=True)
+    target_on = models.DateField(null=True, blank=True, validators=[validate_plausible_date])
     status = models.CharField(
         max_length=12,
         choices=CommitmentStatus.choices,
         default=CommitmentStatus.NOT_STARTED,
         db_index=True,
     )
-    achieved_on = models.DateField(null=True, blank=True)
+    achieved_on = models.DateField(null=True, blank=True, validators=[validate_plausible_date])
     participants = models.ManyToManyField(
         "compacts.Participant",
         blank=True,
@@ -321,14 +323,16 @@ class Milestone(TimeStampedModel):
         "compacts.Commitment", on_delete=models.CASCADE, related_name="milestones"
     )
     title = models.CharField(max_length=300)
-    due_on = models.DateField(db_index=True)
+    due_on = models.DateField(db_index=True, validators=[validate_plausible_date])
     status = models.CharField(
         max_length=12,
         choices=MilestoneStatus.choices,
         default=MilestoneStatus.PLANNED,
         db_index=True,
     )
-    completed_on = models.DateField(null=True, blank=True, db_index=True)
+    completed_on = models.DateField(
+        null=True, blank=True, db_index=True, validators=[validate_plausible_date]
+    )
     evidence_url = models.URLField(max_length=500, blank=True)
     notes = models.TextField(blank=True)
     history = HistoricalRecords()
@@ -396,7 +400,7 @@ class Activity(TimeStampedModel):
         related_name="activities",
     )
     kind = models.CharField(max_length=16, choices=ActivityKind.choices, db_index=True)
-    occurred_on = models.DateField()
+    occurred_on = models.DateField(validators=[validate_plausible_date])
     title = models.CharField(max_length=300)
     district_attendees = models.PositiveIntegerField(default=0)
     charter_attendees = models.PositiveIntegerField(default=0)
@@ -436,7 +440,7 @@ class Grant(TimeStampedModel):
         limit_choices_to={"kind": OrganizationKind.FUNDER},
     )
     amount = models.DecimalField("amount (USD)", max_digits=14, decimal_places=2)
-    awarded_on = models.DateField()
+    awarded_on = models.DateField(validators=[validate_plausible_date])
     months = models.PositiveSmallIntegerField(null=True, blank=True)
     purpose = models.CharField(max_length=300, blank=True)
     history = HistoricalRecords()

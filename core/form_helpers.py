@@ -7,6 +7,8 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 
+from core.validators import FIRST_PLAUSIBLE_DATE, LAST_PLAUSIBLE_DATE, validate_plausible_date
+
 DATE_INPUT_FORMAT = "%Y-%m-%d"
 
 
@@ -34,6 +36,11 @@ class BootstrapFormMixin:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             widget = field.widget
+            if isinstance(field, forms.DateField):
+                # Every form's dates, model-backed or not, refuse a mistyped year by the field.
+                field.validators.append(validate_plausible_date)
+                widget.attrs.setdefault("min", FIRST_PLAUSIBLE_DATE.isoformat())
+                widget.attrs.setdefault("max", LAST_PLAUSIBLE_DATE.isoformat())
             if isinstance(widget, forms.HiddenInput):
                 continue
             if isinstance(widget, forms.RadioSelect | forms.CheckboxInput):

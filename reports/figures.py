@@ -279,7 +279,7 @@ def health_of(
                 held = _plural(reaffirmed_seats_held, "seat is", "seats are")
                 after = f"{held} held by a successor who re-affirmed"
             else:
-                after = "no successor in post has re-affirmed"
+                after = "none of those seats is held by a successor who re-affirmed"
             red.append(
                 f"{left} of "
                 f"{_plural(signatory_retention.denominator, 'signatory', 'signatories')} "

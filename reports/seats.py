@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime
 
+from django.utils.text import capfirst
+
 from reports.figures import NOT_REAFFIRMED, REAFFIRMED, VACANT, SeatNote
 from reports.templatetags.reports_extras import precise_date
 from schools.choices import DatePrecision, role_in_sentence
@@ -81,7 +83,7 @@ def seat_note(
     if any(is_open(row, today) for row in originals):
         return None
     first = (originals or signed)[0]
-    seat = f"{role_in_sentence(first['role']).capitalize()} of {first['organization_name']}"
+    seat = f"{capfirst(role_in_sentence(first['role']))} of {first['organization_name']}"
     left = [row for row in originals if not is_open(row, today)]
     signers_left = (
         "; ".join(
@@ -113,7 +115,7 @@ def seat_note(
     )
     precision = _precision(gone)
     text = (
-        f"{seat}: {who_left}; seat vacant since {precise_date(gone['ended_on'], precision)} "
-        f"({duration(gone['ended_on'], today, precision)})"
+        f"{seat}: {who_left}; seat vacant since {precise_date(gone['ended_on'], precision)}, "
+        f"no successor recorded ({duration(gone['ended_on'], today, precision)})"
     )
     return SeatNote(compact_id, VACANT, text)

@@ -72,14 +72,14 @@ class LeadershipChangeForm(BootstrapFormMixin, forms.Form):
     last_day = forms.DateField(
         label="Leaving leader's last day in post",
         required=False,
-        help_text="Leave empty when nobody is in post: the new leader is recorded alone.",
+        help_text="Leave empty only when nobody is in post: the new leader is then recorded alone.",
         widget=date_input(),
     )
     end_reason = forms.ChoiceField(
         label="Why they left",
         required=False,
         choices=[("", "Choose a reason"), *EndReason.choices],
-        help_text="Leave empty when nobody is in post.",
+        help_text="Leave empty only when nobody is in post.",
     )
     successor_name = forms.CharField(
         label="Successor's full name",
@@ -98,6 +98,9 @@ class LeadershipChangeForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        # Neither is optional while someone holds the seat, which is the usual case.
+        for name in ("last_day", "end_reason"):
+            self.fields[name].required_when = "needed while someone is in post"
         # Organizations without a city come after those of the cities, on every database.
         self.fields["organization"].queryset = (
             seat_organizations(user)

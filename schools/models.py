@@ -8,6 +8,7 @@ from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from core.models import TimeStampedModel
+from core.validators import validate_plausible_date
 from schools.choices import (
     GRADE_ORDER,
     DatePrecision,
@@ -273,8 +274,10 @@ class LeadershipTerm(TimeStampedModel):
     )
     role = models.CharField(max_length=32, choices=LeadershipRole.choices, db_index=True)
     title = models.CharField(max_length=200, blank=True)
-    started_on = models.DateField(db_index=True)
-    ended_on = models.DateField(null=True, blank=True, db_index=True)
+    started_on = models.DateField(db_index=True, validators=[validate_plausible_date])
+    ended_on = models.DateField(
+        null=True, blank=True, db_index=True, validators=[validate_plausible_date]
+    )
     date_precision = models.CharField(
         max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
     )

@@ -49,6 +49,9 @@ def leadership_term_list(*, user, filters: FilterData = None) -> QuerySet[Leader
     )
     queryset = (
         (in_city | at_signatory_seat)
+        # Whether the list offers "Correct": the seat signed a compact of a city the user edits
+        # (the correction page applies the whole rule, accounts.scope.can_edit_seat).
+        .annotate(in_edit_scope=Exists(terms_in_edit_scope(user).filter(pk=OuterRef("pk"))))
         .select_related("person", "organization__city")
         .prefetch_related(
             Prefetch(

@@ -207,6 +207,12 @@ def leadership_change(
                     f"The successor cannot start before {leaving}'s term began "
                     f"({_day(term.started_on)})."
                 )
+            elif last_day is not None and successor_first_day < last_day:
+                # The seat has one holder at a time; the successor may start on the last day.
+                errors["successor_first_day"] = (
+                    f"{leaving}'s last day is {_day(last_day)}; the successor cannot start "
+                    "before it."
+                )
             same_name = _clean_name(leaving.full_name).lower() == successor_name.lower()
             if successor == leaving or (successor is None and same_name):
                 errors["successor_name"] = f"{leaving} already holds this seat."
@@ -280,6 +286,14 @@ def _term_errors(term: LeadershipTerm) -> dict[str, str]:
     """Why the corrected term does not fit its seat: another open term, an overlap with a
     neighbouring term, or a compact it signed on a date it no longer covers."""
     errors: dict[str, str] = {}
+    horizon = timezone.localdate() + ANNOUNCED_DEPARTURE_HORIZON
+    if term.ended_on and term.ended_on > horizon:
+        errors["ended_on"] = (
+            f"{_day(term.ended_on)} is more than a year ahead. Record an announced departure at "
+            "most a year before it happens."
+        )
+    if term.started_on > horizon:
+        errors["started_on"] = f"{_day(term.started_on)} is more than a year ahead."
     neighbours = (
         LeadershipTerm.objects.filter(organization_id=term.organization_id, role=term.role)
         .exclude(pk=term.pk)

@@ -96,16 +96,14 @@ class LeadershipTermTable(ListTable):
 
     def _may_correct(self, record) -> bool:
         """Whether to link the term's correction page: for editors of its organization's city;
-        without a city, of a city whose compact it signed (the page itself applies the whole
-        rule, accounts.scope.can_edit_seat)."""
+        without a city, of a city whose compact its seat signed (the page itself applies the
+        whole rule, accounts.scope.can_edit_seat)."""
         request = getattr(self, "request", None)
         if request is None:
             return False
         if record.organization.city_id is not None:
             return can_edit(request.user, record.organization.city_id)
-        return request.user.is_superuser or any(
-            can_edit(request.user, s.compact.city_id) for s in record.scoped_signatures
-        )
+        return record.in_edit_scope
 
     def render_role(self, value, record):
         if record.title and record.title != value:

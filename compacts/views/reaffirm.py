@@ -9,7 +9,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from accounts.scope import require_editor
@@ -27,10 +26,8 @@ def signatory_reaffirm(request, pk: int):
     require_editor(request.user, compact.city_id)
     seat = signatory.leadership_term
     holder = services.seat_holder_term(organization_id=seat.organization_id, role=seat.role)
-    form = ReaffirmationForm(
-        request.POST if request.method == "POST" else None,
-        initial={"reaffirmed_on": timezone.localdate()},
-    )
+    # No date is suggested: a pre-filled "today" is saved unread when the recommitment is old.
+    form = ReaffirmationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             reaffirmation = services.signatory_reaffirm(

@@ -181,3 +181,49 @@ def test_a_commitment_in_progress_and_an_edit_ask_nothing(editor_client, commitm
 
     assert "add_to_achieved" not in form.fields and not form.warning
     assert "add_to_achieved" not in edit.context["form"].fields
+
+
+# --- mistyped years (9999, 0001) on every date, whatever the write path ---
+
+
+@pytest.mark.parametrize(
+    ("factory", "field"),
+    [
+        (lambda c: Milestone(commitment=c, title="Plan", due_on=SIGNED), "due_on"),
+        (lambda c: c, "target_on"),
+        (lambda c: c.compact, "signed_on"),
+        (
+            lambda c: Grant(compact=c.compact, funder=FunderFactory(), amount=1, awarded_on=SIGNED),
+            "awarded_on",
+        ),
+    ],
+)
+@pytest.mark.parametrize("year", [1, 9999])
+def test_a_mistyped_year_is_refused_by_the_model(commitment, factory, field, year):
+    record = factory(commitment)
+    setattr(record, field, datetime.date(year, 12, 31))
+
+    assert "between 1900 and 2099" in " ".join(_errors(record)[field])
+
+
+def test_the_milestone_form_refuses_a_mistyped_year_by_the_field(editor_client, commitment):
+    url = reverse("compacts:milestone_create", kwargs={"parent_id": commitment.pk})
+
+    response = editor_client.post(
+        url, {"title": "Plan", "due_on": "9999-12-31", "status": "planned"}
+    )
+
+    assert "between 1900 and 2099" in _field_error(response, "due_on")
+    assert 'max="2099-12-31"' in response.content.decode()
+    assert not Milestone.objects.exists()
+
+
+def test_a_dashboard_stays_up_beside_the_mistyped_years_it_refused(
+    editor_client, viewer_client, compact, commitment
+):
+    url = reverse("compacts:milestone_create", kwargs={"parent_id": commitment.pk})
+    editor_client.post(url, {"title": "Plan", "due_on": "9999-12-31", "status": "planned"})
+    edit = reverse("compacts:compact_edit", kwargs={"pk": compact.pk})
+    editor_client.post(edit, {"title": compact.title, "signed_on": "9999-12-31"})
+
+    assert viewer_client.get(f"/cities/{compact.city.slug}/").status_code == 200

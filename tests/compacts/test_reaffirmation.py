@@ -197,6 +197,8 @@ def test_the_form_names_the_successor_it_will_record(editor_client, departed, su
     text = response.content.decode()
     assert "In post now: <strong>Bo Successor</strong>" in text
     assert "Ann Signer signed as superintendent" in text
+    # No date is suggested: today's would be saved unread for an old recommitment.
+    assert 'name="reaffirmed_on" value=' not in text
 
 
 def test_an_editor_records_a_reaffirmation_and_sees_it_on_the_compact_page(

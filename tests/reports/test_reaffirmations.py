@@ -103,7 +103,7 @@ def test_a_vacant_seat_says_since_when_at_the_precision_known(city_x):
     assert note.state == VACANT
     assert note.text == (
         "Superintendent of District of Ann Signer: signer Ann Signer left in Mar 2015; "
-        "seat vacant since Mar 2015 (9 years 3 months)"
+        "seat vacant since Mar 2015, no successor recorded (9 years 3 months)"
     )
 
 
@@ -120,13 +120,14 @@ def test_a_seat_whose_reaffirming_successor_left_too_is_not_held(city_x):
     assert figures.signatory_retention == Ratio(0, 1)
     assert figures.health.colour == "red"
     assert figures.health.reasons == (
-        "1 of 1 signatory has left since signing; no successor in post has re-affirmed",
+        "1 of 1 signatory has left since signing; "
+        "none of those seats is held by a successor who re-affirmed",
     )
     [note] = figures.health.seats
     assert note.state == VACANT
     assert note.text.endswith(
         "Bo Successor, who re-affirmed on Mar 2, 2014, left on Mar 22, 2021; "
-        "seat vacant since Mar 22, 2021 (3 years 3 months)"
+        "seat vacant since Mar 22, 2021, no successor recorded (3 years 3 months)"
     )
 
 
@@ -280,3 +281,12 @@ def test_a_reaffirmation_invalidates_every_city_whose_compacts_the_seat_signed(
     assert before[city_x.id] != after[city_x.id] and before[city_y.id] != after[city_y.id]
     assert "successor Net Successor re-affirmed on Jan 9, 2024" in _seat_note(superuser, city_x)[0]
     assert "has not re-affirmed" in _seat_note(superuser, city_y)[0]
+
+
+def test_a_seat_note_keeps_the_capitals_of_the_role(city_x):
+    compact = live_compact(city_x)
+    departed_signer(compact, role=LeadershipRole.NETWORK_CEO)
+
+    [note] = figures_of(city_x).figures.health.seats
+
+    assert note.text.startswith("Network CEO of ")

@@ -245,6 +245,25 @@ def test_a_last_day_more_than_a_year_ahead_is_refused_next_to_the_field(
     assert seat.ended_on is None
 
 
+def test_a_successor_starting_before_the_leaving_leader_s_last_day_is_refused(editor_client, seat):
+    response = editor_client.post(
+        CHANGE_URL, data(seat, last_day="2015-06-30", successor_first_day="2015-01-01")
+    )
+    assert "last day is 30 Jun 2015" in field_errors(response, "successor_first_day")
+    seat.refresh_from_db()
+    assert seat.ended_on is None
+
+
+def test_a_mistyped_year_is_refused_next_to_the_field(editor_client, seat):
+    response = editor_client.post(CHANGE_URL, data(seat, successor_first_day="9999-12-31"))
+    assert "between 1900 and 2099" in field_errors(response, "successor_first_day")
+
+
+def test_the_last_day_and_reason_say_they_are_needed_while_someone_is_in_post(editor_client):
+    page = text(editor_client.get(CHANGE_URL))
+    assert page.count("(needed while someone is in post)") == 2
+
+
 def test_an_announced_departure_within_a_year_is_recorded(editor_client, seat):
     near = timezone.localdate() + datetime.timedelta(days=365)
     editor_client.post(
@@ -389,6 +408,31 @@ def test_the_leadership_list_and_the_compact_page_link_to_the_correction(
     assert edit_url(seat) in text(editor_client.get(reverse("compacts:compact", args=[compact.pk])))
 
 
+def test_a_network_seat_s_new_successor_is_offered_for_correction(editor_client, compact):
+    # The successor has signed nothing; the seat it holds signed the editor's compact.
+    network = CharterNetworkFactory()
+    signer = SignatoryFactory(
+        compact=compact,
+        leadership_term__organization=network,
+        leadership_term__role=LeadershipRole.NETWORK_CEO,
+        leadership_term__ended_on=datetime.date(2020, 6, 30),
+    ).leadership_term
+    newcomer = LeadershipTermFactory(
+        organization=network,
+        role=LeadershipRole.NETWORK_CEO,
+        started_on=datetime.date(2020, 7, 1),
+    )
+    other_seat = LeadershipTermFactory(
+        organization=CharterNetworkFactory(), role=LeadershipRole.NETWORK_CEO
+    )
+
+    page = text(editor_client.get("/leadership/"))
+
+    assert edit_url(signer) in page
+    assert edit_url(newcomer) in page
+    assert edit_url(other_seat) not in page
+
+
 @pytest.fixture
 def successor(seat):
     seat.ended_on, seat.end_reason = datetime.date(2015, 6, 30), EndReason.RETIRED
@@ -409,6 +453,8 @@ def successor(seat):
         ({"end_reason": EndReason.MOVED, "ended_on": ""}, "end_reason", "last day"),
         ({"started_on": "2013-01-01"}, "started_on", "signed Denver Compact on 15 Jan 2012"),
         ({"person_name": " "}, "person_name", "required"),
+        ({"ended_on": "9999-12-31"}, "ended_on", "between 1900 and 2099"),
+        ({"started_on": "0001-01-01"}, "started_on", "between 1900 and 2099"),
     ],
 )
 def test_a_bad_correction_keeps_the_input_and_writes_nothing(
@@ -418,6 +464,14 @@ def test_a_bad_correction_keeps_the_input_and_writes_nothing(
     assert message in field_errors(response, field)
     assert 'value="Kept"' in text(response)
     assert LeadershipTerm.objects.get(pk=seat.pk).ended_on == datetime.date(2015, 6, 30)
+
+
+def test_a_correction_ending_a_term_more_than_a_year_ahead_is_refused(editor_client, seat):
+    far = timezone.localdate() + datetime.timedelta(days=400)
+    response = editor_client.post(edit_url(seat), term_data(seat, ended_on=far.isoformat()))
+    assert "more than a year ahead" in field_errors(response, "ended_on")
+    seat.refresh_from_db()
+    assert seat.ended_on is None
 
 
 def test_a_successor_cannot_be_corrected_to_start_before_the_predecessor_left(

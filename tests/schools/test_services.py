@@ -273,9 +273,27 @@ def test_a_seat_whose_leader_announced_a_future_departure_can_still_change(distr
         ended_on=leaving_on,
         end_reason=EndReason.STEPPED_DOWN,
     )
-    change(district, editor, last_day=leaving_on - datetime.timedelta(days=10))
+    change(
+        district,
+        editor,
+        last_day=leaving_on - datetime.timedelta(days=10),
+        successor_first_day=leaving_on - datetime.timedelta(days=9),
+    )
     term.refresh_from_db()
     assert term.ended_on == leaving_on - datetime.timedelta(days=10)
+
+
+def test_a_successor_cannot_start_before_the_leaving_leader_s_last_day(term, district, editor):
+    with pytest.raises(ValidationError) as refused:
+        change(district, editor, successor_first_day=datetime.date(2015, 1, 1))
+    assert "cannot start before it" in str(refused.value.error_dict["successor_first_day"])
+    term.refresh_from_db()
+    assert term.ended_on is None
+
+
+def test_a_successor_may_start_on_the_leaving_leader_s_last_day(term, district, editor):
+    new = change(district, editor, successor_first_day=datetime.date(2015, 6, 30)).new_term
+    assert new.started_on == datetime.date(2015, 6, 30)
 
 
 def test_person_create_refuses_an_empty_name(editor):
