@@ -630,11 +630,14 @@ def _visible_titles(user, compacts) -> str:
 
 def _change_message(user, change) -> str:
     closed, new = change.closed_term, change.new_term
+    # An announced departure (a last day still ahead) is told in the future tense.
+    ahead = closed is not None and closed.ended_on > timezone.localdate()
+    leaves = "leaves" if ahead else "left"
     if new is None:
         message = (
-            f"Departure recorded: {closed.person} left as {role_in_sentence(closed.role)} of "
-            f"{closed.organization} on {_day(closed.ended_on)}. The seat is vacant from then "
-            "until a successor is recorded."
+            f"Departure recorded: {closed.person} {leaves} as {role_in_sentence(closed.role)} of "
+            f"{closed.organization} on {_day(closed.ended_on)}. The seat "
+            f"{'will be' if ahead else 'is'} vacant from then until a successor is recorded."
         )
     elif closed is None:
         message = (
@@ -644,14 +647,17 @@ def _change_message(user, change) -> str:
         )
     else:
         message = (
-            f"Leadership change recorded: {closed.person} left as "
+            f"Leadership change recorded: {closed.person} {leaves} as "
             f"{role_in_sentence(closed.role)} of {closed.organization} on "
-            f"{_day(closed.ended_on)}; {new.person} took over on {_day(new.started_on)}."
+            f"{_day(closed.ended_on)}; {new.person} "
+            f"{'takes' if new.started_on > timezone.localdate() else 'took'} over on "
+            f"{_day(new.started_on)}."
         )
     if closed is not None:
         titles = _visible_titles(user, change.compacts_losing_signatory)
         if titles:
-            message += f" Compacts that lost a signatory still in post: {titles}."
+            lose = "will lose" if ahead else "lost"
+            message += f" Compacts that {lose} a signatory still in post: {titles}."
         else:
             message += " No compact had this leader as a signatory."
     if change.new_person:

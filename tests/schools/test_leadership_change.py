@@ -560,3 +560,16 @@ def test_the_correction_of_a_network_seat_links_its_history_which_the_editor_can
     assert history_url(network_term) in body
     assert editor_client.get(history_url(network_term)).status_code == 200
     assert history_url(seat) in text(editor_client.get(edit_url(seat)))
+
+
+def test_an_announced_departure_is_told_in_the_future_tense(editor_client, seat, compact):
+    ahead = timezone.localdate() + datetime.timedelta(days=90)
+    response = editor_client.post(
+        CHANGE_URL,
+        data(seat, last_day=ahead.isoformat(), successor_name="", successor_first_day=""),
+        follow=True,
+    )
+    [message] = messages_of(response)
+    assert "Ada Leaving leaves as superintendent" in message
+    assert "The seat will be vacant from then" in message
+    assert "Compacts that will lose a signatory still in post: Denver Compact." in message
