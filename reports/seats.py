@@ -103,8 +103,13 @@ def seat_note(
     holder = holder_of(terms, today)
     if holder is not None:
         precision = _precision(holder)
+        # A signer who comes back for a new term (an interim return) is no successor, but
+        # their new term signed nothing: the seat is held only once they re-affirm.
+        returned = holder["person_id"] in {row["person_id"] for row in originals}
+        who = "signer" if returned else "successor"
+        back = ", back in the seat" if returned else ""
         text = (
-            f"{seat}: {who_left}; successor {holder['person_name']} (since "
+            f"{seat}: {who_left}; {who} {holder['person_name']}{back} (since "
             f"{precise_date(holder['started_on'], precision)}) has not re-affirmed, for "
             f"{duration(holder['started_on'], today, precision)}"
         )

@@ -439,6 +439,7 @@ def _seat_terms(compact_ids: list[int]):
             "started_on",
             "ended_on",
             "date_precision",
+            "person_id",
             organization_name=F("organization__name"),
             person_name=F("person__full_name"),
             signed_compact=F("signatures__compact_id"),

@@ -290,3 +290,16 @@ def test_a_seat_note_keeps_the_capitals_of_the_role(city_x):
     [note] = figures_of(city_x).figures.health.seats
 
     assert note.text.startswith("Network CEO of ")
+
+
+def test_a_signer_back_in_the_seat_is_not_called_a_successor(city_x):
+    compact = live_compact(city_x)
+    signer = departed_signer(compact, name="Ramon Return")
+    term_at(signer, person=signer.leadership_term.person, started_on=datetime.date(2014, 10, 16))
+
+    [note] = figures_of(city_x).figures.health.seats
+
+    assert note.state == NOT_REAFFIRMED
+    assert "signer Ramon Return, back in the seat (since Oct 16, 2014) has not re-affirmed" in (
+        note.text
+    )
