@@ -266,3 +266,11 @@ def test_an_admin_url_typed_without_a_scheme_is_read_as_https(superuser):
     form_class = admin.site._registry[Compact].get_form(_request_for(superuser))
     field = form_class.base_fields["document_url"]
     assert field.clean("example.org/compact.pdf") == "https://example.org/compact.pdf"
+
+
+def test_the_admin_index_names_sign_in_security_in_words(superuser_client):
+    page = superuser_client.get("/admin/").content.decode()
+
+    assert "Two-step sign-in: authenticator apps" in page
+    assert "Two-step sign-in: recovery codes" in page
+    assert "Sign-in attempts and lockouts" in page
