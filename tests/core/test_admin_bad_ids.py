@@ -1,0 +1,31 @@
+"""The admin's record URLs (change, delete, history and one version) answer an id past the
+database's 64-bit integers like a missing record: a district's, school's or network's primary
+key is its link to Organization, which Django does not range-check, so SQLite's driver raised
+OverflowError (500)."""
+
+import pytest
+from django.contrib import admin
+
+from core.admin import HistoryExportAdmin
+
+pytestmark = pytest.mark.django_db
+
+HUGE = "99999999999999999999"
+MODELS = [
+    model
+    for model, model_admin in admin.site._registry.items()
+    if isinstance(model_admin, HistoryExportAdmin)
+]
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda model: model._meta.label)
+@pytest.mark.parametrize(
+    "suffix", ["change/", "delete/", "history/", f"history/{HUGE}/", "history/1/"]
+)
+def test_an_admin_record_url_past_the_databases_integers_finds_no_record(
+    superuser_client, model, suffix
+):
+    meta = model._meta
+    response = superuser_client.get(f"/admin/{meta.app_label}/{meta.model_name}/{HUGE}/{suffix}")
+
+    assert response.status_code in (302, 404)
