@@ -18,7 +18,7 @@ from openpyxl.cell import WriteOnlyCell
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.context_processors import DEMO_BANNER_CACHE_KEY
-from core.ids import parse_id
+from core.ids import IdChoiceField, parse_id
 from core.models import DemoDataset
 
 # A spreadsheet runs a cell that starts with one of these as a formula; staff type the titles.
@@ -138,6 +138,8 @@ class HistoryExportAdmin(ExportActionsMixin, SimpleHistoryAdmin):
     list_select_related also joins the admin's other querysets (autocomplete answers, delete
     confirmations), since record names like a compact's "(city)" need those joins too.
     """
+
+    formfield_overrides = {models.ForeignKey: {"form_class": IdChoiceField}}
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)

@@ -29,3 +29,15 @@ def test_an_admin_record_url_past_the_databases_integers_finds_no_record(
     response = superuser_client.get(f"/admin/{meta.app_label}/{meta.model_name}/{HUGE}/{suffix}")
 
     assert response.status_code in (302, 404)
+
+
+@pytest.mark.parametrize("field", ["district", "network"])
+def test_an_admin_form_choosing_a_record_past_the_databases_integers_says_it_is_not_a_choice(
+    superuser_client, field
+):
+    response = superuser_client.post(
+        "/admin/schools/charterschool/add/", {"name": "Lincoln Charter", field: HUGE}
+    )
+
+    assert response.status_code == 200
+    assert field in response.context["adminform"].form.errors
