@@ -8,17 +8,15 @@ from decimal import Decimal
 from io import BytesIO
 
 from django.contrib import admin
-from django.contrib.admin.utils import unquote
 from django.core.cache import cache
 from django.db import models
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.context_processors import DEMO_BANNER_CACHE_KEY
-from core.ids import IdChoiceField, parse_id
 from core.models import DemoDataset
 
 # A spreadsheet runs a cell that starts with one of these as a formula; staff type the titles.
@@ -139,34 +137,11 @@ class HistoryExportAdmin(ExportActionsMixin, SimpleHistoryAdmin):
     confirmations), since record names like a compact's "(city)" need those joins too.
     """
 
-    formfield_overrides = {models.ForeignKey: {"form_class": IdChoiceField}}
-
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         if isinstance(self.list_select_related, list | tuple) and self.list_select_related:
             queryset = queryset.select_related(*self.list_select_related)
         return queryset
-
-    # A district's, school's or network's primary key is its link to Organization, which Django
-    # does not range-check: on SQLite an id past 64 bits raised OverflowError. Such an id names
-    # no record, before any query.
-    def get_object(self, request, object_id, from_field=None):
-        if from_field is None and parse_id(object_id) is None:
-            return None
-        return super().get_object(request, object_id, from_field)
-
-    def history_view(self, request, object_id, extra_context=None):
-        _require_id(object_id)
-        return super().history_view(request, object_id, extra_context)
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        _require_id(object_id)
-        return super().history_form_view(request, object_id, version_id, extra_context)
-
-
-def _require_id(object_id: str) -> None:
-    if parse_id(unquote(object_id)) is None:
-        raise Http404("No such record.")
 
 
 @admin.register(DemoDataset)

@@ -1,7 +1,7 @@
-"""The admin's record URLs (change, delete, history and one version) answer an id past the
-database's 64-bit integers like a missing record: a district's, school's or network's primary
-key is its link to Organization, which Django does not range-check, so SQLite's driver raised
-OverflowError (500)."""
+"""The admin answers an id past the database's 64-bit integers like a missing record, in its
+URLs, forms and filters: a district's, school's or network's primary key is its link to
+Organization, which Django does not range-check, so SQLite's driver raised OverflowError (500)
+until core.lookups."""
 
 import pytest
 from django.contrib import admin
@@ -41,3 +41,12 @@ def test_an_admin_form_choosing_a_record_past_the_databases_integers_says_it_is_
 
     assert response.status_code == 200
     assert field in response.context["adminform"].form.errors
+
+
+@pytest.mark.parametrize("parameter", ["district", "district__organization_ptr__exact"])
+def test_an_admin_list_filtered_by_a_record_past_the_databases_integers_shows_nothing(
+    superuser_client, parameter
+):
+    response = superuser_client.get(f"/admin/schools/charterschool/?{parameter}={HUGE}")
+
+    assert response.status_code in (200, 302)
