@@ -40,6 +40,7 @@ from compacts.models import Commitment, Compact, Milestone
 from compacts.spreadsheet_writer import write_plan
 from compacts.workbook_guard import NOT_A_WORKBOOK, WorkbookError, check_workbook, limit
 from core.concurrency import StaleVersion, is_current, version_token
+from core.ids import MAX_ID, parse_id
 from schools.importers.parsing import RowError
 
 COMMITMENTS = "Commitments"
@@ -277,11 +278,11 @@ def _id(value) -> int | None:
         return None
     if isinstance(value, bool):
         raise BadCell("An ID is a whole number.")
-    if isinstance(value, int | float) and float(value).is_integer() and value > 0:
+    if isinstance(value, int | float) and float(value).is_integer() and 0 < value <= MAX_ID:
         return int(value)
-    text = _text(value)
-    if text.isdigit() and int(text) > 0:
-        return int(text)
+    number = parse_id(_text(value))
+    if number is not None:
+        return number
     raise BadCell(
         "An ID is a whole number: keep the exported one, or leave it empty for a new row."
     )

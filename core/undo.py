@@ -16,6 +16,8 @@ from django.db.models.deletion import CASCADE, SET_NULL
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
+from accounts.scope import choosable_organizations, choosable_terms
+from compacts.models import Compact, Grant, Participant, Signatory
 from core.history import (
     DATETIME_FORMAT,
     REGISTRY,
@@ -116,6 +118,47 @@ def _validation_text(error: ValidationError) -> str:
     return " ".join(message for message in error.messages)
 
 
+# What the compact forms let an editor choose, by the accounts.scope rule that offers it. An undo
+# re-checks these links for its actor: a seat or an organization may have gone to other cities'
+# compacts since the version was written, and re-attaching it would open their records.
+_CHOSEN_LINKS = {
+    Signatory: ("leadership_term", choosable_terms),
+    Participant: ("organization", choosable_organizations),
+    Grant: ("funder", choosable_organizations),
+}
+
+
+def _unchoosable(instance, user) -> str | None:
+    """Why `user` may not give `instance` the seat or organization it links, or None."""
+    link = _CHOSEN_LINKS.get(type(instance))
+    if link is None:
+        return None
+    f = instance._meta.get_field(link[0])
+    value = getattr(instance, f.attname)
+    compact = Compact.objects.select_related("city").filter(pk=instance.compact_id).first()
+    if value is None or compact is None:
+        return None  # a missing parent is refused, naming it, before this is asked
+    if link[1](user, compact.city).filter(pk=value).exists():
+        return None
+    return (
+        f"its {_gone(f, value)} belongs only to other cities' compacts now; an administrator "
+        "may link it to this compact."
+    )
+
+
+def _check(instance, actor) -> None:
+    """What a form would check before saving the record as `actor`: the model's rules, and
+    that the actor may choose what it links. Restore and revert both pass here."""
+    instance.full_clean()
+    reason = _unchoosable(instance, actor)
+    if reason is not None:
+        raise ValidationError(reason)
+
+
+def _restore_refusal(tracked: Tracked, label: str, reason: str) -> str:
+    return f"{tracked.verbose_name.capitalize()} “{label}” cannot be restored: {reason}"
+
+
 def _recreate(tracked: Tracked, row, actor, outcome: UndoOutcome, *, reason: str) -> models.Model:
     """Insert the record of a historical row again, under its old primary key.
 
@@ -135,12 +178,9 @@ def _recreate(tracked: Tracked, row, actor, outcome: UndoOutcome, *, reason: str
             f"the link of {tracked.verbose_name} “{label}” to {_gone(f, value)}, which was deleted"
         )
     try:
-        instance.full_clean()
+        _check(instance, actor)
     except ValidationError as error:
-        raise UndoRefused(
-            f"{tracked.verbose_name.capitalize()} “{label}” cannot be restored: "
-            f"{_validation_text(error)}"
-        ) from error
+        raise UndoRefused(_restore_refusal(tracked, label, _validation_text(error))) from error
     instance._history_user = actor
     instance._change_reason = reason
     instance.save()
@@ -261,8 +301,8 @@ def _registry_order(item) -> int:
     return _ORDER[item[0].model]
 
 
-def restore_plan(state: RecordState) -> RestorePlan:
-    """Read-only preview of a restore, for the confirmation page."""
+def restore_plan(state: RecordState, user) -> RestorePlan:
+    """Read-only preview of a restore by `user`, for the confirmation page."""
     if state.exists:
         raise UndoRefused(f"This {state.tracked.verbose_name} exists; there is nothing to restore.")
     tracked, row = state.tracked, state.latest
@@ -272,6 +312,9 @@ def restore_plan(state: RecordState) -> RestorePlan:
         for f, value in _missing_parents(instance)
         if not f.null
     ]
+    unchoosable = None if blockers else _unchoosable(instance, user)
+    if unchoosable is not None:
+        raise UndoRefused(_restore_refusal(tracked, _plain_label(tracked, instance), unchoosable))
     cascade = _cascade_rows(tracked, row)
     return RestorePlan(
         tracked,
@@ -307,7 +350,7 @@ def record_restore(*, state: RecordState, actor) -> UndoOutcome:
     named in the outcome.
     """
     with transaction.atomic():
-        plan = restore_plan(state)
+        plan = restore_plan(state, actor)
         outcome = UndoOutcome()
         restored = _recreate(plan.tracked, plan.row, actor, outcome, reason=RESTORED)
         outcome.restored.append(
@@ -342,12 +385,53 @@ def revert_changes(state: RecordState, version) -> list[FieldChange]:
     return compare_values(state.tracked, state.live, version)
 
 
+def _revert_onto(tracked: Tracked, obj, version, actor, outcome: UndoOutcome) -> None:
+    """Give `obj` the values of `version`, checked as a form would check them (_check), without
+    saving it. Raises UndoRefused naming what stops it."""
+    changed = False
+    for f in diff_fields(tracked):
+        value = getattr(version, f.attname)
+        if (
+            f.is_relation
+            and value is not None
+            and not f.related_model._default_manager.filter(pk=value).exists()
+        ):
+            if not f.null:
+                raise UndoRefused(
+                    f"This version cannot be restored: its {_gone(f, value)} was deleted."
+                )
+            outcome.not_restored.append(f"its link to {_gone(f, value)}, which was deleted")
+            value = None
+        if getattr(obj, f.attname) != value:
+            setattr(obj, f.attname, value)
+            changed = True
+    if not changed:
+        raise UndoRefused("The record already has the values of that version.")
+    try:
+        _check(obj, actor)
+    except ValidationError as error:
+        raise UndoRefused(f"This version cannot be restored: {_validation_text(error)}") from error
+
+
+def revert_refusal(*, state: RecordState, version, user) -> str | None:
+    """Why reverting to `version` would be refused to `user`, for the confirmation page; None
+    when it would be done. Writes nothing."""
+    if state.live is None:
+        return f"This {state.tracked.verbose_name} was deleted; restore it instead."
+    obj = state.tracked.model._default_manager.get(pk=state.pk)
+    try:
+        _revert_onto(state.tracked, obj, version, user, UndoOutcome())
+    except UndoRefused as refusal:
+        return str(refusal)
+    return None
+
+
 def record_revert(*, state: RecordState, version, actor) -> UndoOutcome:
     """Give a live record the values of one of its earlier versions.
 
     Refused when the record was deleted (restore it instead), when the version already matches,
-    when a required related record of that version is gone, or when the values no longer
-    validate.
+    when a required related record of that version is gone, when the values no longer
+    validate, or when the actor may not choose the seat or organization it names.
     """
     tracked = state.tracked
     with transaction.atomic():
@@ -355,31 +439,7 @@ def record_revert(*, state: RecordState, version, actor) -> UndoOutcome:
             raise UndoRefused(f"This {tracked.verbose_name} was deleted; restore it instead.")
         obj = tracked.model._default_manager.select_for_update().get(pk=state.pk)
         outcome = UndoOutcome()
-        changed = []
-        for f in diff_fields(tracked):
-            value = getattr(version, f.attname)
-            if (
-                f.is_relation
-                and value is not None
-                and not f.related_model._default_manager.filter(pk=value).exists()
-            ):
-                if not f.null:
-                    raise UndoRefused(
-                        f"This version cannot be restored: its {_gone(f, value)} was deleted."
-                    )
-                outcome.not_restored.append(f"its link to {_gone(f, value)}, which was deleted")
-                value = None
-            if getattr(obj, f.attname) != value:
-                setattr(obj, f.attname, value)
-                changed.append(f.attname)
-        if not changed:
-            raise UndoRefused("The record already has the values of that version.")
-        try:
-            obj.full_clean()
-        except ValidationError as error:
-            raise UndoRefused(
-                f"This version cannot be restored: {_validation_text(error)}"
-            ) from error
+        _revert_onto(tracked, obj, version, actor, outcome)
         obj._history_user = actor
         obj._change_reason = reverted_reason(version)
         obj.save()

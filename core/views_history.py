@@ -41,6 +41,7 @@ from core.undo import (
     record_revert,
     restore_plan,
     revert_changes,
+    revert_refusal,
 )
 from schools.models import City, Organization
 
@@ -157,7 +158,7 @@ def history_restore(request, app_label: str, model: str, pk: int):
     plan = None
     refusal = None
     try:
-        plan = restore_plan(state)
+        plan = restore_plan(state, request.user)
     except UndoRefused as error:
         refusal = str(error)
     return render(
@@ -206,6 +207,7 @@ def history_revert(request, app_label: str, model: str, pk: int, history_id: int
             "record_label": record_label(state),
             "version": version,
             "changes": revert_changes(state, version),
+            "refusal": revert_refusal(state=state, version=version, user=request.user),
             "history_url": back,
         },
     )

@@ -48,6 +48,7 @@ from compacts.services import DeletionRefused
 from core.concurrency import StaleVersion, loaded_version, version_token
 from core.deletion import describe_dependents
 from core.form_helpers import add_service_errors
+from core.ids import parse_id
 from schools.choices import LeadershipRole, role_in_sentence
 from schools.forms import LeadershipChangeForm, LeadershipTermForm, seat_organizations
 from schools.models import LeadershipTerm
@@ -615,7 +616,7 @@ def _prefilled_seat(params, form) -> tuple[dict, dict]:
     organization = None
     organization_id, role = params.get("organization", ""), params.get("role", "")
     initial.pop("organization", None)
-    if organization_id.isdigit():
+    if parse_id(organization_id) is not None:
         organization = form.fields["organization"].queryset.filter(pk=organization_id).first()
         if organization is not None:
             initial["organization"] = organization
@@ -735,7 +736,7 @@ def leadership_seat(request):
         raise PermissionDenied("You do not edit any city.")
     organization_id, role = request.GET.get("organization", ""), request.GET.get("role", "")
     organization = None
-    if organization_id.isdigit():
+    if parse_id(organization_id) is not None:
         organization = seat_organizations(request.user).filter(pk=organization_id).first()
     seat = _seat_state(request.user, organization, role)
     if organization_id and not seat and role in LeadershipRole.values:

@@ -238,7 +238,7 @@ def parse_grade(value: str) -> str | None:
     if is_unknown(value) or value in GRADES_READ_AS_UNKNOWN:
         return None
     value = GRADE_ALIASES.get(value, value)
-    if value.isdigit() and 1 <= int(value) <= 12:
+    if value.isascii() and value.isdigit() and 1 <= int(value) <= 12:
         value = f"{int(value):02d}"
     if value not in GRADE_CODES:
         raise BadValue("Not a grade code (PK, KG, 01-12, UG, or N for none).")
