@@ -1,26 +1,16 @@
 """Input shapes of the core pages."""
 
-import datetime
-
 from django import forms
-from django.core.validators import MaxValueValidator, MinValueValidator
 
-# The dates a change filter reads: every change was recorded within them, and the bounds keep
-# the day after and the time-zone shifts the query makes inside the calendar Python knows.
-EARLIEST_DAY = datetime.date(1900, 1, 1)
-LATEST_DAY = datetime.date(2999, 12, 31)
-DAY_RANGE = "Give a date from 1 Jan 1900 to 31 Dec 2999."
+from core.form_helpers import date_input
+from core.validators import validate_plausible_date
 
 
 def _day_field(label: str) -> forms.DateField:
+    # The one plausible-date range of every form (core.validators) also keeps the filter's
+    # "day after" and time-zone shifts inside the calendar Python knows.
     return forms.DateField(
-        label=label,
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        validators=[
-            MinValueValidator(EARLIEST_DAY, message=DAY_RANGE),
-            MaxValueValidator(LATEST_DAY, message=DAY_RANGE),
-        ],
+        label=label, required=False, widget=date_input(), validators=[validate_plausible_date]
     )
 
 
