@@ -16,7 +16,8 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
 
 from compacts.models import Activity, Commitment, Compact, Grant, Milestone, Participant, Signatory
-from reports.cache import invalidate_cities
+from core.changes import city_changed
+from reports.cache import invalidate_all, invalidate_cities
 from schools.models import (
     CharterNetwork,
     CharterSchool,
@@ -195,7 +196,15 @@ def _on_opt_in_change(sender, instance, action, **kwargs):
         _invalidate(_via_compact(instance))
 
 
+def _on_city_changed(sender, city_ids, **kwargs):
+    if city_ids is None:
+        invalidate_all()
+    else:
+        invalidate_cities(city_ids)
+
+
 def connect() -> None:
+    city_changed.connect(_on_city_changed, dispatch_uid="reports-city-changed")
     for model in RESOLVERS:
         post_save.connect(_on_write, sender=model, dispatch_uid=f"reports-save-{model.__name__}")
         post_delete.connect(
