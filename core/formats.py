@@ -1,0 +1,87 @@
+"""One way to show a date, a percentage and a status: on every page, in every table and export.
+
+Dates read "7 Dec 2010" (day, abbreviated month, year: unambiguous in every country), or only as
+precisely as they are known ("Dec 2010", "2010"). Percentages are whole ("48%") on cards and
+one place ("47.8%") in tables; "n/a" when there is nothing to count. A status is a badge whose
+colour comes from its tone, never the only signal: the label is always shown.
+
+Template filters and tags over these live in core/templatetags/formats.py.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+DATE_FORMATS = {"day": "j M Y", "month": "M Y", "year": "Y"}
+DATETIME_FORMAT = "j M Y, H:i"
+NOT_APPLICABLE = "n/a"
+
+# Status code -> tone. Success: delivered or in force; progress: under way; neutral: not begun;
+# warning: slipping; danger: failed; muted: no longer in play.
+STATUS_TONES = {
+    "achieved": "success",
+    "done": "success",
+    "active": "success",
+    "renewed": "success",
+    "open": "success",
+    "in_progress": "progress",
+    "planned": "neutral",
+    "not_started": "neutral",
+    "draft": "neutral",
+    "stalled": "warning",
+    "deferred": "warning",
+    "lapsed": "warning",
+    "missed": "danger",
+    "overdue": "danger",
+    "abandoned": "muted",
+    "superseded": "muted",
+    "terminated": "muted",
+    "ended": "muted",
+}
+
+
+def date_text(value: datetime.date | None, precision: str | None = "day") -> str:
+    """ "7 Dec 2010", or "Dec 2010" / "2010" for a date known to the month or the year."""
+    if value in (None, ""):
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return date_format(value, DATE_FORMATS.get(precision or "day", DATE_FORMATS["day"]))
+
+
+def on_date(value: datetime.date | None, precision: str | None = "day") -> str:
+    """ "on 7 Dec 2010" for a known day, "in Dec 2010" or "in 2010" otherwise."""
+    if value in (None, ""):
+        return ""
+    return f"{'on' if precision in (None, '', 'day') else 'in'} {date_text(value, precision)}"
+
+
+def datetime_text(value: datetime.datetime | None) -> str:
+    """ "7 Dec 2010, 14:05" in the site's time zone."""
+    if value is None:
+        return ""
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return date_format(value, DATETIME_FORMAT)
+
+
+def percent_text(fraction: float | Decimal | None, places: int = 0) -> str:
+    """A fraction (0.478) as a percentage ("48%", or "47.8%" with one place); "n/a" for None."""
+    if fraction is None:
+        return NOT_APPLICABLE
+    return f"{float(fraction) * 100:.{places}f}%"
+
+
+def status_tone(code: str | None) -> str:
+    return STATUS_TONES.get(code or "", "neutral")
+
+
+def status_badge(code: str | None, label: str) -> SafeString:
+    """A status as a calm badge; its tone picks the colour (static/css/app.css)."""
+    return format_html('<span class="badge status status-{}">{}</span>', status_tone(code), label)

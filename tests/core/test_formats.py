@@ -1,0 +1,69 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.template import Context, Template
+
+from core import formats
+
+
+@pytest.mark.parametrize(
+    ("precision", "shown"),
+    [("day", "7 Dec 2010"), ("month", "Dec 2010"), ("year", "2010"), ("", "7 Dec 2010")],
+)
+def test_dates_are_shown_as_precisely_as_known(precision, shown):
+    assert formats.date_text(datetime.date(2010, 12, 7), precision) == shown
+
+
+def test_on_date_says_in_for_a_month_or_year():
+    day = datetime.date(2010, 12, 7)
+    assert formats.on_date(day) == "on 7 Dec 2010"
+    assert formats.on_date(day, "month") == "in Dec 2010"
+    assert formats.on_date(None) == ""
+
+
+def test_a_missing_date_is_blank_not_an_error():
+    assert formats.date_text(None) == ""
+    assert formats.date_text("") == ""
+
+
+def test_datetimes_are_shown_in_the_site_time_zone(settings):
+    settings.TIME_ZONE = "America/Chicago"
+    moment = datetime.datetime(2024, 1, 2, 3, 4, tzinfo=datetime.UTC)
+    assert formats.datetime_text(moment) == "1 Jan 2024, 21:04"
+    assert formats.date_text(moment) == "1 Jan 2024"
+
+
+@pytest.mark.parametrize(
+    ("fraction", "places", "shown"),
+    [(0.478, 0, "48%"), (Decimal("0.478"), 1, "47.8%"), (1, 0, "100%"), (None, 0, "n/a")],
+)
+def test_percentages(fraction, places, shown):
+    assert formats.percent_text(fraction, places) == shown
+
+
+def test_every_known_status_has_a_tone_and_unknown_ones_are_neutral():
+    assert formats.status_tone("missed") == "danger"
+    assert formats.status_tone("something new") == "neutral"
+    assert set(formats.STATUS_TONES.values()) <= {
+        "success",
+        "progress",
+        "neutral",
+        "warning",
+        "danger",
+        "muted",
+    }
+
+
+def test_status_badge_escapes_its_label():
+    html = Template("{% load formats %}{% status_badge code label %}").render(
+        Context({"code": '"><script>', "label": "<b>x</b>"})
+    )
+    assert html == '<span class="badge status status-neutral">&lt;b&gt;x&lt;/b&gt;</span>'
+
+
+def test_template_filters_match_the_functions():
+    html = Template(
+        "{% load formats %}{{ d|date_text }}|{{ d|date_text:'month' }}|{{ f|percent_text }}"
+    ).render(Context({"d": datetime.date(2012, 1, 15), "f": 0.5}))
+    assert html == "15 Jan 2012|Jan 2012|50%"
