@@ -40,9 +40,8 @@ from compacts.models import (
     Participant,
     Signatory,
 )
-from core.audit import recorded_as
+from core.audit import recorded_as, system_user
 from core.context_processors import DEMO_BANNER_CACHE_KEY
-from core.history import system_user
 from core.models import DemoDataset
 from schools.choices import DatePrecision, LeadershipRole, OrganizationKind
 from schools.models import (

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "schools",
     "compacts",
     "reports",
+    "history",
 ]
 
 MIDDLEWARE = [

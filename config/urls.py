@@ -17,7 +17,7 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("compacts.urls")),
     path("", include("schools.urls")),
-    path("", include("core.urls")),
+    path("", include("history.urls")),
 ]
 
 handler400 = "core.errors.bad_request"

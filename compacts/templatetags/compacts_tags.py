@@ -11,8 +11,8 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.dateformat import format as date_format
 from django.utils.safestring import mark_safe
 
-from core.history import tracked_for
 from core.lists import day_month_year, html_format, reverse_ids
+from history.records import tracked_for
 
 register = template.Library()
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from core.history import add_actor_argument, command_actor
+from core.audit import add_actor_argument, command_actor
 from core.uploads import read_regular_file
 from schools.choices import USPS_STATES
 from schools.importers import (

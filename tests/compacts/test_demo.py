@@ -13,10 +13,11 @@ from django.utils import timezone
 from compacts.choices import CommitmentStatus
 from compacts.demo import BANNER, ILLUSTRATIVE, demo_counts, load_demo
 from compacts.models import Activity, Commitment, Compact, Milestone, Signatory
+from core.audit import SYSTEM_USERNAME
 from core.concurrency import loaded_version, version_token
 from core.context_processors import DEMO_BANNER_CACHE_KEY, current_demo_banner
-from core.history import REGISTRY, SYSTEM_USERNAME
 from core.models import DemoDataset
+from history.records import REGISTRY
 from schools.models import CharterSchool, District, LeadershipTerm, Organization
 
 pytestmark = pytest.mark.django_db

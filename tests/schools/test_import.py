@@ -16,7 +16,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from compacts.models import Participant
-from core.history import SYSTEM_USERNAME, system_user
+from core.audit import SYSTEM_USERNAME, system_user
 from schools.importers import DISTRICTS, SCHOOLS, Filters, prepare
 from schools.models import CharterNetwork, CharterSchool, City, District, unique_city_slug
 from tests.compacts.factories import CompactFactory

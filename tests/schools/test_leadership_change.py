@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from compacts.views.records import _seat_state
 from core.concurrency import version_token
-from core.history import history_url
+from history.records import history_url
 from schools.choices import EndReason, LeadershipRole
 from schools.models import LeadershipTerm, Person
 from schools.services import leadership_term_correct

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 
 from compacts.demo import load_demo
 from compacts.models import Compact
-from core.history import add_actor_argument, command_actor
+from core.audit import add_actor_argument, command_actor
 
 
 class Command(BaseCommand):

@@ -1,9 +1,9 @@
-"""python manage.py restore FILE [--replace]: load a backup, all or nothing (see core.backup)."""
+"""python manage.py restore FILE [--replace]: load a backup, all or nothing (see history.backup)."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, DatabaseError
 
-from core.backup import BackupError, restore_backup
+from history.backup import BackupError, restore_backup
 
 
 class Command(BaseCommand):

@@ -15,8 +15,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.scope import require_reader
-from core.forms import CityChangesFilterForm
-from core.history import (
+from core.lists import page_number
+from history.forms import CityChangesFilterForm
+from history.records import (
     REGISTRY,
     RecordState,
     Tracked,
@@ -34,8 +35,7 @@ from core.history import (
     trackeds_for,
     versions_for_page,
 )
-from core.lists import page_number
-from core.undo import (
+from history.undo import (
     UndoRefused,
     record_restore,
     record_revert,

@@ -10,8 +10,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from core import backup as backup_module
-from tests.core.backup_data import database_summary, seed
+from history import backup as backup_module
+from tests.history.backup_data import database_summary, seed
 
 
 @pytest.fixture

@@ -159,7 +159,7 @@ def test_the_history_page_refuses_post(city_x, editor_client):
 
 @pytest.mark.django_db
 def test_the_history_page_pages_its_versions(city_x, editor, viewer_client, monkeypatch):
-    monkeypatch.setattr("core.views_history.VERSIONS_PER_PAGE", 2)
+    monkeypatch.setattr("history.views.VERSIONS_PER_PAGE", 2)
     commitment = CommitmentFactory(compact__city=city_x)
     for status in (CommitmentStatus.STALLED, CommitmentStatus.IN_PROGRESS):
         _edit_status(commitment, status, editor)

@@ -3,7 +3,7 @@
 from django import template
 from django.utils.html import format_html
 
-from core.history import history_url, tracked_for
+from history.records import history_url, tracked_for
 
 register = template.Library()
 

@@ -1,4 +1,4 @@
-"""Input shapes of the core pages."""
+"""Input shapes of the history pages."""
 
 from django import forms
 

@@ -1,4 +1,4 @@
-"""core.history: every domain model keeps history, every write names its author, and a version's
+"""history.records: every domain model keeps history, every write names its author, and a version's
 changes read as words."""
 
 import datetime
@@ -13,13 +13,11 @@ from simple_history.utils import bulk_create_with_history
 from compacts.choices import CommitmentStatus
 from compacts.models import Commitment, Milestone
 from compacts.services import commitment_update
-from core.audit import recorded_as
+from core.audit import SYSTEM_USERNAME, command_actor, recorded_as
 from core.concurrency import version_token
-from core.history import (
+from history.records import (
     REGISTRY,
-    SYSTEM_USERNAME,
     city_q,
-    command_actor,
     describe_changes,
     describe_changes_in_words,
     tracked_for,

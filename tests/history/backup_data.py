@@ -2,7 +2,7 @@
 unchanged: row counts and a digest of every row per table, and the figures of every city.
 
 `database_summary` runs in the test process and, through `python -c`, in a process attached to
-another database (tests/core/test_backup_roundtrip.py), so it returns plain JSON-able values.
+another database (tests/history/test_backup_roundtrip.py), so it returns plain JSON-able values.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from django.contrib.contenttypes.models import ContentType
 from accounts.choices import Role
 from compacts.choices import CommitmentStatus, CompactStatus, MilestoneStatus
 from core.audit import recorded_as
-from core.backup import backed_up_models
+from history.backup import backed_up_models
 from schools.models import City
 from tests.accounts.factories import MembershipFactory, UserFactory
 from tests.compacts.factories import (

@@ -9,7 +9,7 @@ from django.urls import reverse
 from compacts.choices import CommitmentStatus
 from compacts.models import Activity, Commitment, Compact, Milestone, Signatory
 from core.audit import recorded_as
-from core.history import tracked_for
+from history.records import tracked_for
 from schools.models import CharterSchool, LeadershipTerm, Organization
 from tests.compacts.factories import (
     ActivityFactory,

@@ -21,7 +21,6 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.core.management.base import CommandError
 from django.db import connection, models
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -364,44 +363,6 @@ def require_history_editor(user, state: RecordState) -> None:
             "This person also held seats in cities you do not edit: an administrator, or an "
             "editor of all of them, changes their record."
         )
-
-
-# --- who acts: requests, services, commands ---------------------------------------------------
-
-SYSTEM_USERNAME = "system"
-
-
-def system_user():
-    """The inactive "system" user that authors changes made by commands without --actor."""
-    user_model = get_user_model()
-    user, created = user_model._default_manager.get_or_create(
-        username=SYSTEM_USERNAME,
-        defaults={"first_name": "System", "is_active": False},
-    )
-    if created:
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
-    return user
-
-
-def add_actor_argument(parser) -> None:
-    """The --actor option of every command that changes records."""
-    parser.add_argument(
-        "--actor",
-        metavar="USERNAME",
-        help=f'Who the history names as the author of the changes (default "{SYSTEM_USERNAME}").',
-    )
-
-
-def command_actor(options: dict):
-    """The user named by --actor, or the system user."""
-    username = options.get("actor")
-    if not username:
-        return system_user()
-    try:
-        return get_user_model()._default_manager.get_by_natural_key(username)
-    except get_user_model().DoesNotExist as error:
-        raise CommandError(f'No user "{username}" to act as.') from error
 
 
 # --- describing changes in words --------------------------------------------------------------

@@ -1,9 +1,9 @@
-"""python manage.py backup FILE: all application data in one portable file (see core.backup)."""
+"""python manage.py backup FILE: all application data in one portable file (see history.backup)."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS
 
-from core.backup import write_backup
+from history.backup import write_backup
 
 
 class Command(BaseCommand):

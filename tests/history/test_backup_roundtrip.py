@@ -23,7 +23,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from tests.core.backup_data import database_summary, seed
+from tests.history.backup_data import database_summary, seed
 
 SERVER_URL = os.environ.get("ROUNDTRIP_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 
@@ -37,7 +37,7 @@ django.setup()
 from django.core.management import call_command
 from django.db import transaction
 from schools.models import City
-from tests.core.backup_data import database_summary
+from tests.history.backup_data import database_summary
 call_command("migrate", "--noinput", verbosity=0)
 call_command("restore", sys.argv[1])
 summary = database_summary()

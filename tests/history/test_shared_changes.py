@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from core.audit import recorded_as
-from core.history import history_url
+from history.records import history_url
 from schools.choices import LeadershipRole
 from tests.compacts.factories import CompactFactory, ParticipantFactory, SignatoryFactory
 from tests.schools.factories import CharterNetworkFactory, LeadershipTermFactory, PersonFactory

@@ -18,7 +18,7 @@ from django.utils.dateformat import format as date_format
 
 from accounts.scope import choosable_organizations, choosable_terms
 from compacts.models import Compact, Grant, Participant, Signatory
-from core.history import (
+from history.records import (
     DATETIME_FORMAT,
     REGISTRY,
     FieldChange,

@@ -4,7 +4,7 @@ always did: the last page, or the first when the number cannot be read."""
 
 import pytest
 
-from core.history import history_url
+from history.records import history_url
 from tests.compacts.factories import (
     ActivityFactory,
     CommitmentFactory,
