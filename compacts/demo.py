@@ -41,6 +41,7 @@ from compacts.models import (
     Signatory,
 )
 from core.audit import recorded_as, system_user
+from core.changes import cities_changed
 from core.context_processors import DEMO_BANNER_CACHE_KEY
 from core.models import DemoDataset
 from schools.choices import DatePrecision, LeadershipRole, OrganizationKind
@@ -228,9 +229,7 @@ class DemoLoader:
             DemoDataset.objects.create(banner=BANNER)
         cache.delete(DEMO_BANNER_CACHE_KEY)
         # The bulk writes bypass the signals that keep cached dashboards fresh.
-        from reports.cache import invalidate_all  # reports depends on compacts, not the reverse
-
-        invalidate_all()
+        cities_changed(None)
         return demo_counts()
 
     # --- facts from the files ----------------------------------------------------------------

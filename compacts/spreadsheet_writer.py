@@ -19,6 +19,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from compacts.models import Commitment, Milestone
+from core.changes import cities_changed
 from core.concurrency import is_current
 from schools.importers.parsing import RowError
 
@@ -64,7 +65,7 @@ def write_plan(commitment_rows: list, milestone_rows: list, *, actor) -> None:
             )
             _update(Milestone, [row for row in milestone_rows if row.instance], now, history)
             cities = _cities(commitment_rows, milestone_rows, new_by_row)
-            transaction.on_commit(lambda: _invalidate(cities))
+            transaction.on_commit(lambda: cities_changed(cities))
     except IntegrityError as error:
         first = (commitment_rows or milestone_rows)[0]
         raise WorkbookStale(
@@ -78,7 +79,7 @@ def write_plan(commitment_rows: list, milestone_rows: list, *, actor) -> None:
                 )
             ]
         ) from error
-    _invalidate(cities)
+    cities_changed(cities)
 
 
 def _check_versions(model, rows: list) -> None:
@@ -192,9 +193,3 @@ def _cities(commitment_rows: list, milestone_rows: list, new_by_row: dict) -> se
         )
         cities.add(commitment.compact.city_id)
     return cities
-
-
-def _invalidate(city_ids: set[int]) -> None:
-    from reports.cache import invalidate_cities  # reports depends on compacts, not the reverse
-
-    invalidate_cities(city_ids)

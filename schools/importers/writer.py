@@ -18,6 +18,7 @@ from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from core.bulk import bulk_create_children
+from core.changes import cities_changed
 from schools.choices import OperatorType, OrganizationKind
 from schools.importers.layouts import DISTRICTS
 from schools.importers.planner import Plan
@@ -51,9 +52,7 @@ def apply_plan(plan: Plan, *, actor=None, reason: str = "") -> set[int]:
 
 def invalidate_dashboards(city_ids: set[int]) -> None:
     """Drop the cached dashboards of these cities: bulk writes send no signals."""
-    from reports.cache import invalidate_cities  # reports depends on schools, not the reverse
-
-    invalidate_cities(sorted(city_ids))
+    cities_changed(city_ids)
 
 
 def _resolve(plan: Plan, values: dict) -> dict:

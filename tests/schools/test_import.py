@@ -6,8 +6,6 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-import sys
-import types
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -17,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 
 from compacts.models import Participant
 from core.audit import SYSTEM_USERNAME, system_user
+from core.changes import city_changed
 from schools.importers import DISTRICTS, SCHOOLS, Filters, prepare
 from schools.models import CharterNetwork, CharterSchool, City, District, unique_city_slug
 from tests.compacts.factories import CompactFactory
@@ -654,12 +653,16 @@ def test_schools_imported_before_their_district_are_attached_on_the_next_run(tmp
 
 
 def test_imported_cities_have_their_dashboards_invalidated_after_commit(
-    tmp_path, texas_districts, monkeypatch, django_capture_on_commit_callbacks
+    tmp_path, texas_districts, request, django_capture_on_commit_callbacks
 ):
     calls = []
-    fake = types.ModuleType("reports.cache")
-    fake.invalidate_cities = calls.append
-    monkeypatch.setitem(sys.modules, "reports.cache", fake)
+
+    def announced(sender, city_ids, **kwargs):
+        calls.append(sorted(city_ids))
+
+    # The importer announces its cities through core.changes; reports subscribe to it.
+    city_changed.connect(announced)
+    request.addfinalizer(lambda: city_changed.disconnect(announced))
     with django_capture_on_commit_callbacks(execute=True):
         run("import_districts", texas_districts)
     assert calls == [sorted(District.objects.values_list("city_id", flat=True))]
