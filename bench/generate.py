@@ -1,5 +1,9 @@
 """Deterministic synthetic data at funder scale, for the benchmark and the query-count tests.
 
+    python -m bench.generate --scale 1 [--force] [--anchor YYYY-MM-DD] [--seed N]
+
+writes it into the empty database of DATABASE_URL (bench/run.sh does; --help lists the options).
+
 `generate(scale=1)` writes 100 cities, 300 districts, 200 networks, 8,000 charter schools,
 150 compacts, 2,000 leadership terms, 5,000 commitments, 15,000 milestones, 200,000 activities
 and 350 users with their memberships; every count is multiplied by `scale`.
@@ -27,17 +31,27 @@ import contextlib
 import datetime
 import hashlib
 import itertools
+import os
 import random
+import sys
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+import django
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.db import models, transaction
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
+
+if __name__ == "__main__":
+    # Run as a script, not through manage.py: settings and apps load before the models below.
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    django.setup()
 
 from accounts.choices import Role
 from accounts.models import Membership
@@ -51,6 +65,7 @@ from compacts.choices import (
 )
 from compacts.models import Activity, Commitment, Compact, Grant, Milestone, Participant, Signatory
 from core.bulk import bulk_create_children, insert_rows
+from core.changes import cities_changed
 from schools.choices import (
     DatePrecision,
     EndReason,
@@ -1181,15 +1196,9 @@ def generate(
     generator = _Generator(scale=scale, seed=seed, anchor=anchor, password_hash=password_hash)
     with transaction.atomic(), _explicit_updated_at():
         result = generator.run()
-        # Bulk inserts send no signals: drop every cached figure once the data is committed.
-        transaction.on_commit(_invalidate_cached_figures)
+        # Bulk inserts send no signals: every city changed, once the data is committed.
+        transaction.on_commit(lambda: cities_changed(None))
     return result
-
-
-def _invalidate_cached_figures() -> None:
-    from reports.cache import invalidate_all  # reports depends on core, not the reverse
-
-    invalidate_all()
 
 
 @dataclass(frozen=True)
@@ -1269,3 +1278,75 @@ def bench_pages(targets: dict) -> list[BenchPage]:
             "list",
         ),
     ]
+
+
+# --- the command line: python -m bench.generate -------------------------------------------
+
+
+class Command(BaseCommand):
+    help = (
+        "Generate a deterministic data set at funder scale (scale 1: 100 cities, 8,000 charter "
+        "schools, 150 compacts, 200,000 activities, 350 users ...) into an empty database."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", type=float, default=1.0, help="Multiplier of every count.")
+        parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+        parser.add_argument(
+            "--anchor",
+            type=datetime.date.fromisoformat,
+            default=None,
+            help="The day every generated date is relative to (YYYY-MM-DD; default: today).",
+        )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Empty the whole database first (manage.py flush), then generate.",
+        )
+        parser.add_argument(
+            "--password-env",
+            default="BENCH_PASSWORD",
+            help=(
+                "Name of the environment variable holding the password given to every generated "
+                "user (default BENCH_PASSWORD); when it is unset nobody can sign in with one."
+            ),
+        )
+
+    def handle(self, *args, scale, seed, anchor, force, password_env, **options):
+        if scale <= 0:
+            raise CommandError("--scale must be positive.")
+        if not database_is_empty():
+            if not force:
+                raise CommandError(
+                    "The database already holds records; bench.generate only writes into an "
+                    "empty database. Use --force to empty it first (every table is flushed)."
+                )
+            # Inside an open transaction PostgreSQL refuses to TRUNCATE tables with deferred
+            # foreign-key checks pending; running the checks now clears them.
+            connection.check_constraints()
+            call_command("flush", interactive=False, verbosity=0)
+        started = time.monotonic()
+        result = generate(
+            scale=scale, seed=seed, anchor=anchor, password=os.environ.get(password_env) or None
+        )
+        generated = time.monotonic() - started
+        if connection.vendor == "postgresql":
+            # Fresh tables have no statistics; without them the planner guesses badly.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        elapsed = time.monotonic() - started
+        for label, count in sorted(result.counts.items()):
+            self.stdout.write(f"{label:<40} {count:>8,}")
+        if options["verbosity"] > 1:
+            for step, seconds in result.timings.items():
+                self.stdout.write(f"  {step:<38} {seconds:>7.1f}s")
+        self.stdout.write(f"anchor {result.anchor}  digest {result.digest}")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Generated scale {scale:g} in {generated:.1f}s ({elapsed:.1f}s with ANALYZE)."
+            )
+        )
+
+
+if __name__ == "__main__":
+    Command().run_from_argv([sys.argv[0], "generate", *sys.argv[1:]])

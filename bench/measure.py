@@ -69,7 +69,7 @@ def count_queries(pages) -> dict:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from core.benchdata import BENCH_ADMIN, BENCH_VIEWER
+    from bench.generate import BENCH_ADMIN, BENCH_VIEWER
     from reports.cache import invalidate_all
 
     User = get_user_model()
@@ -375,7 +375,7 @@ def markdown(result: dict) -> str:
         f"Python {m['python']}, Django {m['django']}, gunicorn {m['gunicorn']} "
         f"({s['workers']} sync workers, CONN_MAX_AGE={s['conn_max_age']}, DEBUG off), cache "
         f"{s['cache']}; load from {m['wrk']} on the same machine.",
-        f"Data: generate_bench_data --scale {result['scale']:g} "
+        f"Data: bench.generate --scale {result['scale']:g} "
         f"({result['generate_seconds']:.1f} s on PostgreSQL); median city "
         f"`{result['targets']['median_city']}` ({result['targets']['median_city_activities']:,} "
         f"activities in live compacts), compact {result['targets']['compact_id']}.",
@@ -463,7 +463,7 @@ def main() -> None:
     django.setup()
     from django.conf import settings
 
-    from core.benchdata import BENCH_ADMIN, BENCH_EDITORS, BENCH_VIEWER, bench_pages, bench_targets
+    from bench.generate import BENCH_ADMIN, BENCH_EDITORS, BENCH_VIEWER, bench_pages, bench_targets
 
     started = time.monotonic()
     load_before = os.getloadavg()

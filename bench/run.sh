@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # make bench: the funder-scale benchmark of issue 8, start to finish (about 12-15 minutes on
 # 2 cores). Creates the PostgreSQL database compact_tracker_bench (and compact_tracker_import_bench
-# for the import timing), loads generate_bench_data --scale 1, starts two gunicorn servers with
+# for the import timing), loads python -m bench.generate --scale 1, starts two gunicorn servers with
 # production settings (dashboard cache warm on :8200, off on :8201), and measures them from a
 # second process with wrk (bench/measure.py). Results: bench/results/latest.json and latest.md.
 #
@@ -84,9 +84,9 @@ $PY manage.py migrate --noinput -v0
 # The import timing starts from the same empty, migrated schema.
 psql "$PG/postgres" -v ON_ERROR_STOP=1 -qc "CREATE DATABASE $IMPORT_DB TEMPLATE $DB"
 
-step "generate_bench_data --scale $SCALE"
+step "python -m bench.generate --scale $SCALE"
 started=$(now)
-$PY manage.py generate_bench_data --scale "$SCALE"
+$PY -m bench.generate --scale "$SCALE"
 GENERATE_SECONDS=$($PY -c "print(round($(now) - $started, 1))")
 
 step "timing the school-directory import (database $IMPORT_DB)"

@@ -13,7 +13,7 @@ from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from core import benchdata
+from bench import generate as benchdata
 from reports.cache import invalidate_all
 from tests.accounts.two_factor import sign_in_verified
 

@@ -1,4 +1,5 @@
-"""The bench data generator: proportional counts, determinism, valid records, a guarded command."""
+"""The bench data generator: proportional counts, determinism, valid records, a guarded command
+(python -m bench.generate)."""
 
 import datetime
 
@@ -10,7 +11,7 @@ from django.db import transaction
 
 from accounts.choices import Role
 from accounts.models import Membership
-from core import benchdata
+from bench import generate as benchdata
 from tests.schools.factories import CityFactory
 
 ANCHOR = datetime.date(2025, 6, 30)
@@ -169,7 +170,7 @@ def test_the_command_refuses_a_database_that_holds_records():
     CityFactory(name="Already here")
 
     with pytest.raises(CommandError, match="--force"):
-        call_command("generate_bench_data", "--scale", "0.01")
+        call_command(benchdata.Command(), "--scale", "0.01")
 
     assert apps.get_model("schools.City").objects.get().name == "Already here"
 
@@ -178,7 +179,7 @@ def test_the_command_refuses_a_database_that_holds_records():
 def test_the_command_with_force_empties_the_database_first(capsys):
     CityFactory(name="Already here")
 
-    call_command("generate_bench_data", "--scale", "0.01", "--force", "--anchor", "2025-06-30")
+    call_command(benchdata.Command(), "--scale", "0.01", "--force", "--anchor", "2025-06-30")
 
     assert not apps.get_model("schools.City").objects.filter(name="Already here").exists()
     assert apps.get_model("compacts.Activity").objects.count() == 2_000
@@ -189,7 +190,7 @@ def test_the_command_with_force_empties_the_database_first(capsys):
 @pytest.mark.parametrize("scale", ["0", "-0.5"])
 def test_the_command_rejects_a_scale_that_is_not_positive(scale):
     with pytest.raises(CommandError, match="positive"):
-        call_command("generate_bench_data", "--scale", scale)
+        call_command(benchdata.Command(), "--scale", scale)
 
 
 @pytest.mark.django_db
