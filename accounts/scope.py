@@ -19,7 +19,7 @@ from django.http import Http404
 
 from accounts.choices import Role
 from accounts.models import Membership
-from compacts.models import Grant, Participant, Signatory
+from compacts.models import Compact, Grant, Participant, Signatory
 from schools.models import City, LeadershipTerm, Organization, Person
 
 
@@ -156,6 +156,31 @@ def choosable_terms(user, city: City) -> QuerySet[LeadershipTerm]:
     return terms.filter(Q(organization__city=city) | _seat_signed(_editable_ids(user)) | new_seat)
 
 
+# What the compact forms let an editor choose, by the rule that offers it.
+_CHOSEN_LINKS = {
+    Signatory: ("leadership_term", choosable_terms),
+    Participant: ("organization", choosable_organizations),
+    Grant: ("funder", choosable_organizations),
+}
+
+
+def unchoosable_link(user, instance) -> str | None:
+    """The name of the link (seat, organization, funder) of a compact's signatory, participant
+    or grant that `user` may not choose for its compact (choosable_terms,
+    choosable_organizations), or None. Restore and revert ask it too: a seat or an organization
+    may have gone to other cities' compacts since, and re-attaching it would open their records.
+    A missing link or compact is not this rule's to refuse."""
+    link = _CHOSEN_LINKS.get(type(instance))
+    if link is None:
+        return None
+    name, choosable = link
+    value = getattr(instance, instance._meta.get_field(name).attname)
+    compact = Compact.objects.select_related("city").filter(pk=instance.compact_id).first()
+    if value is None or compact is None or choosable(user, compact.city).filter(pk=value).exists():
+        return None
+    return name
+
+
 def seat_cities(organization: Organization, role: str) -> set[int]:
     """The ids of the cities whose compacts the seat (organization, role) signed."""
     return set(
@@ -193,6 +218,23 @@ def can_read_seat(user, organization: Organization, role: str) -> bool:
     organization without a city, a member of a city whose compact the seat signed (or, a seat
     that signed none, of a city whose compacts the organization belongs to)."""
     return _seat_access(user, organization, role, can_read, every=False)
+
+
+def shared_organizations(cities) -> QuerySet:
+    """Ids of the organizations without a city that belong to `cities` (tied_to): those whose
+    records a city's change log shows; a subquery."""
+    return Organization.objects.filter(tied_to(cities), city__isnull=True).values("pk")
+
+
+def seats_of(cities) -> Q:
+    """For LeadershipTerm, or its history rows: terms at organizations without a city whose seat
+    belongs to one of `cities` by the rule of can_read_seat (the seat signed a compact of one
+    of them; a seat that signed none, its organization belongs to one of them). One rule for the
+    seat pages and the change history."""
+    return Q(organization__in=Organization.objects.filter(city__isnull=True).values("pk")) & (
+        _seat_signed(cities)
+        | (~_seat_signed(None) & Q(organization__in=shared_organizations(cities)))
+    )
 
 
 def terms_in_edit_scope(user) -> QuerySet[LeadershipTerm]:

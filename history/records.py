@@ -34,6 +34,8 @@ from accounts.scope import (
     can_rename_person,
     editable_cities,
     require_superuser,
+    seats_of,
+    shared_organizations,
     visible_cities,
 )
 from compacts.models import (
@@ -189,61 +191,31 @@ def city_q(model: type[models.Model], path: str, cities) -> Q:
     return Q(**{f"{pk_name}__in": live}) | Q(**{f"{pk_name}__in": historical})
 
 
-# Organizations of no city (networks, associations, state agencies) serve several cities; their
-# records, their leadership terms and the people in them belong to the change log of every city
-# whose compacts they take part in or signed (a network CEO's departure changes that city's
-# figures). The city path finds none of them.
-SHARED_BY_ORGANIZATION = {
-    Organization: "pk",
-    District: "pk",
-    CharterNetwork: "pk",
-    CharterSchool: "pk",
-    LeadershipTerm: "organization",
-}
-
-
-def _live_and_historical(model: type[models.Model], q: Q, column: str):
-    """`column` of the live and the historical rows of `model` matching `q` (two subqueries)."""
-    return (
-        model._default_manager.filter(q).values(column),
-        model.history.model.objects.filter(q).values(column),
-    )
-
-
-def shared_organizations(cities):
-    """Ids of the organizations of no city that take part in (participant) or signed (signatory
-    seat) a compact of `cities`, live or deleted rows alike; a subquery."""
-    participants = _live_and_historical(
-        Participant, city_q(Participant, "compact__city", cities), "organization_id"
-    )
-    signed_terms = _live_and_historical(
-        Signatory, city_q(Signatory, "compact__city", cities), "leadership_term_id"
-    )
-    seats = Q(pk__in=signed_terms[0]) | Q(pk__in=signed_terms[1])
-    seat_organizations = _live_and_historical(LeadershipTerm, seats, "organization_id")
-    linked = Q()
-    for ids in (*participants, *seat_organizations):
-        linked |= Q(pk__in=ids)
-    return Organization.objects.filter(linked, city__isnull=True).values("pk")
+# Organizations of no city (networks, associations, funders, state agencies) serve several
+# cities; their records, their leadership terms and the people in them belong to the change log
+# of the cities accounts.scope gives them (shared_organizations, seats_of: the seat pages' rule;
+# a network CEO's departure changes the figures of the city whose compact that seat signed).
+# The city path finds none of them.
+SHARED_ORGANIZATION_MODELS = (Organization, District, CharterNetwork, CharterSchool)
 
 
 def shared_q(model: type[models.Model], cities) -> Q | None:
     """A filter for `model` or its history model selecting the rows of organizations of no city
-    shared with `cities` (shared_organizations), their leadership terms and the people in them;
-    None for the models that never belong to a city this way."""
+    shared with `cities`, of their leadership terms whose seat belongs to `cities`, and of the
+    people in those terms (live or deleted); None for the models that never belong to a city
+    this way."""
     model = model._meta.concrete_model
-    organizations = shared_organizations(cities)
+    if model in SHARED_ORGANIZATION_MODELS:
+        return Q(**{f"{model._meta.pk.attname}__in": shared_organizations(cities)})
+    if model is LeadershipTerm:
+        return seats_of(cities)
     if model is Person:
-        terms = _live_and_historical(
-            LeadershipTerm, Q(organization_id__in=organizations), "person_id"
-        )
+        seats = seats_of(cities)
         pk = Person._meta.pk.attname  # history rows have their own primary key
-        return Q(**{f"{pk}__in": terms[0]}) | Q(**{f"{pk}__in": terms[1]})
-    path = SHARED_BY_ORGANIZATION.get(model)
-    if path is None:
-        return None
-    column = model._meta.pk.attname if path == "pk" else model._meta.get_field(path).attname
-    return Q(**{f"{column}__in": organizations})
+        return Q(**{f"{pk}__in": LeadershipTerm.objects.filter(seats).values("person_id")}) | Q(
+            **{f"{pk}__in": LeadershipTerm.history.model.objects.filter(seats).values("person_id")}
+        )
+    return None
 
 
 @dataclass

@@ -16,8 +16,7 @@ from django.db.models.deletion import CASCADE, SET_NULL
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
-from accounts.scope import choosable_organizations, choosable_terms
-from compacts.models import Compact, Grant, Participant, Signatory
+from accounts.scope import unchoosable_link
 from history.records import (
     DATETIME_FORMAT,
     REGISTRY,
@@ -118,31 +117,16 @@ def _validation_text(error: ValidationError) -> str:
     return " ".join(message for message in error.messages)
 
 
-# What the compact forms let an editor choose, by the accounts.scope rule that offers it. An undo
-# re-checks these links for its actor: a seat or an organization may have gone to other cities'
-# compacts since the version was written, and re-attaching it would open their records.
-_CHOSEN_LINKS = {
-    Signatory: ("leadership_term", choosable_terms),
-    Participant: ("organization", choosable_organizations),
-    Grant: ("funder", choosable_organizations),
-}
-
-
 def _unchoosable(instance, user) -> str | None:
-    """Why `user` may not give `instance` the seat or organization it links, or None."""
-    link = _CHOSEN_LINKS.get(type(instance))
-    if link is None:
+    """Why `user` may not give `instance` the seat or organization it links
+    (accounts.scope.unchoosable_link), or None."""
+    name = unchoosable_link(user, instance)
+    if name is None:
         return None
-    f = instance._meta.get_field(link[0])
-    value = getattr(instance, f.attname)
-    compact = Compact.objects.select_related("city").filter(pk=instance.compact_id).first()
-    if value is None or compact is None:
-        return None  # a missing parent is refused, naming it, before this is asked
-    if link[1](user, compact.city).filter(pk=value).exists():
-        return None
+    f = instance._meta.get_field(name)
     return (
-        f"its {_gone(f, value)} belongs only to other cities' compacts now; an administrator "
-        "may link it to this compact."
+        f"its {_gone(f, getattr(instance, f.attname))} belongs only to other cities' compacts now; "
+        "an administrator may link it to this compact."
     )
 
 
