@@ -3,9 +3,9 @@
 django-simple-history writes one historical row per save and per delete, from the model signals,
 so inside the writer's own transaction. The acting user comes from the request
 (HistoryRequestMiddleware), or from core.audit.recorded_as(actor) in services, management commands
-and imports (`command_actor` picks a command's actor). This module knows, for every tracked model,
-how to reach its city (REGISTRY), checks access to a record's history through accounts.scope,
-describes a version's changes in words, and reads the history pages.
+and imports (core.audit.command_actor picks a command's actor). This module knows, for every
+tracked model, how to reach its city (REGISTRY), checks access to a record's history through
+accounts.scope, describes a version's changes in words, and reads the history pages.
 
 Bulk writes bypass the model signals: use simple_history.utils.bulk_create_with_history /
 bulk_update_with_history with `default_user=` and `default_change_reason=`.
