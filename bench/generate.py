@@ -1349,4 +1349,4 @@ class Command(BaseCommand):
 
 
 if __name__ == "__main__":
-    Command().run_from_argv([sys.argv[0], "generate", *sys.argv[1:]])
+    Command().run_from_argv(["python -m", "bench.generate", *sys.argv[1:]])
