@@ -18,6 +18,7 @@ from django.utils.dateformat import format as date_format
 
 from accounts.scope import choosable_organizations, choosable_terms
 from compacts.models import Compact, Grant, Participant, Signatory
+from core.changes import cities_changed
 from core.history import (
     DATETIME_FORMAT,
     REGISTRY,
@@ -375,6 +376,8 @@ def record_restore(*, state: RecordState, actor) -> UndoOutcome:
         )
         outcome.restored.extend(f"the link of {n}" for n in plan.relink_counts())
         outcome.notes.extend(plan.unrecorded)
+        # A restore brings back records, links and cascades of any model: every city's figures.
+        cities_changed(None)
         return outcome
 
 
@@ -443,5 +446,7 @@ def record_revert(*, state: RecordState, version, actor) -> UndoOutcome:
         obj._history_user = actor
         obj._change_reason = reverted_reason(version)
         obj.save()
+        # A revert may move the record (another city, another seat): every city's figures.
+        cities_changed(None)
         outcome.restored.append(f"{tracked.verbose_name} “{_plain_label(tracked, obj)}”")
         return outcome

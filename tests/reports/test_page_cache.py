@@ -9,6 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.choices import Role
+from compacts import services
 from compacts.choices import CommitmentStatus, MilestoneStatus
 from reports import cache as report_cache
 from tests.accounts.factories import MembershipFactory, UserFactory
@@ -64,8 +65,11 @@ def test_a_write_shows_on_the_next_load_of_the_cached_city_cards(viewer_client, 
     viewer_client.get("/cities/")
     assert page_metrics(viewer_client.get("/cities/"))["commitment_completion"] == "0.000"
 
-    c.status, c.achieved_on = CommitmentStatus.ACHIEVED, timezone.localdate()
-    c.save()
+    services.commitment_update(
+        commitment=c,
+        data={"status": CommitmentStatus.ACHIEVED, "achieved_on": timezone.localdate()},
+        actor=None,
+    )
 
     response = viewer_client.get("/cities/")
     assert rendered(response)
@@ -79,8 +83,9 @@ def test_a_write_shows_on_the_next_load_of_the_cached_dashboard(viewer_client, c
     viewer_client.get(url)
     assert page_metrics(viewer_client.get(url))["overdue_milestones"] == "1"
 
-    late.status, late.completed_on = MilestoneStatus.DONE, today
-    late.save()
+    services.milestone_update(
+        milestone=late, data={"status": MilestoneStatus.DONE, "completed_on": today}, actor=None
+    )
 
     response = viewer_client.get(url)
     assert rendered(response)
@@ -93,8 +98,11 @@ def test_a_write_shows_on_the_next_load_of_the_cached_portfolio(viewer_client, c
     rows = portfolio_page_rows(viewer_client.get("/reports/"))
     assert rows[city_x.slug]["commitment_completion"] == "0.000"
 
-    c.status, c.achieved_on = CommitmentStatus.ACHIEVED, timezone.localdate()
-    c.save()
+    services.commitment_update(
+        commitment=c,
+        data={"status": CommitmentStatus.ACHIEVED, "achieved_on": timezone.localdate()},
+        actor=None,
+    )
 
     rows = portfolio_page_rows(viewer_client.get("/reports/"))
     assert rows[city_x.slug]["commitment_completion"] == "1.000"
