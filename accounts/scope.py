@@ -13,6 +13,9 @@ signed. So no request of one city's editor reaches the records another city depe
 
 from __future__ import annotations
 
+import uuid
+
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
@@ -22,14 +25,76 @@ from accounts.models import Membership
 from compacts.models import Compact, Grant, Participant, Signatory
 from schools.models import City, LeadershipTerm, Organization, Person
 
+# How long a user's roles stay cached. Every change of a membership deletes the entry
+# (accounts.signals); the limit only bounds a reader that loaded the roles just before a change
+# committed and stored them just after.
+ROLES_CACHE_SECONDS = 300
+# Every user's cached roles carry this token and count only while it stands: a bulk load or a
+# restore (core.changes "every city") writes memberships without their signals, and drops it.
+GENERATION_KEY = "accounts:scope-generation"
+CITIES_CACHE_KEY = "accounts:cities"
+
+
+def _roles_key(user_id: int) -> str:
+    return f"accounts:roles:{user_id}"
+
+
+def forget_roles(user_id: int) -> None:
+    """Drop the cached roles of a user whose memberships changed."""
+    cache.delete(_roles_key(user_id))
+
+
+def forget_every_scope() -> None:
+    """Drop every user's cached roles and the cached cities."""
+    cache.delete_many([GENERATION_KEY, CITIES_CACHE_KEY])
+
+
+def _generation() -> str:
+    cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
+    return cache.get(GENERATION_KEY)
+
 
 def _roles(user) -> dict[int, str]:
-    """city_id -> role for the user, loaded once per request (cached on the user object)."""
-    cached = getattr(user, "_city_roles", None)
-    if cached is None:
-        cached = dict(Membership.objects.filter(user=user).values_list("city_id", "role"))
-        user._city_roles = cached
-    return cached
+    """city_id -> role for the user: from the cache shared by the user's requests, kept on the
+    user object for the rest of the request."""
+    roles = getattr(user, "_city_roles", None)
+    if roles is None:
+        key = _roles_key(user.pk)
+        found = cache.get_many([GENERATION_KEY, key])
+        generation, cached = found.get(GENERATION_KEY), found.get(key)
+        if generation is not None and cached is not None and cached[0] == generation:
+            roles = cached[1]
+        else:
+            generation = generation or _generation()
+            roles = dict(Membership.objects.filter(user=user).values_list("city_id", "role"))
+            cache.set(key, (generation, roles), ROLES_CACHE_SECONDS)
+        user._city_roles = roles
+    return roles
+
+
+def forget_cities() -> None:
+    """Drop the cached list of cities (a city was added, renamed or removed)."""
+    cache.delete(CITIES_CACHE_KEY)
+
+
+def _all_cities() -> list[dict]:
+    cities = cache.get(CITIES_CACHE_KEY)
+    if cities is None:
+        cities = list(City.objects.order_by("name", "state").values("id", "name", "state", "slug"))
+        cache.set(CITIES_CACHE_KEY, cities, ROLES_CACHE_SECONDS)
+    return cities
+
+
+def readable_cities(user) -> list[dict]:
+    """The cities the user may read, by name, as dicts of id, name, state, slug and `role`, the
+    user's role in each (editor everywhere for a superuser). Every page of a signed-in user asks,
+    so both halves come from the cache: the cities shared by everyone, the roles per user."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    if user.is_superuser:
+        return [city | {"role": Role.EDITOR} for city in _all_cities()]
+    roles = _roles(user)
+    return [city | {"role": roles[city["id"]]} for city in _all_cities() if city["id"] in roles]
 
 
 def role_in(user, city_id: int) -> str | None:

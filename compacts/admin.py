@@ -5,6 +5,7 @@ changelist joins what it shows, so its query count does not grow with the number
 from django.contrib import admin
 from django.utils import timezone
 
+from compacts.changes import cities_of
 from compacts.choices import CATEGORY_TIER
 from compacts.models import (
     Activity,
@@ -16,6 +17,13 @@ from compacts.models import (
     Signatory,
 )
 from core.admin import HistoryExportAdmin
+from core.admin_changes import CityChangesAdmin
+
+
+class CompactRecordAdmin(CityChangesAdmin, HistoryExportAdmin):
+    """Admin writes of a compact's records tell the report caches which cities changed."""
+
+    cities_of = staticmethod(cities_of)
 
 
 class CommitmentInline(admin.TabularInline):
@@ -55,7 +63,7 @@ class MilestoneInline(admin.TabularInline):
 
 
 @admin.register(Compact)
-class CompactAdmin(HistoryExportAdmin):
+class CompactAdmin(CompactRecordAdmin):
     list_display = (
         "title",
         "city",
@@ -74,7 +82,7 @@ class CompactAdmin(HistoryExportAdmin):
 
 
 @admin.register(Signatory)
-class SignatoryAdmin(HistoryExportAdmin):
+class SignatoryAdmin(CompactRecordAdmin):
     list_display = ("person", "role", "organization", "compact", "reaffirmed_on", "still_in_post")
     list_filter = ("compact__status", "leadership_term__role", "compact__city__state")
     search_fields = (
@@ -109,7 +117,7 @@ class SignatoryAdmin(HistoryExportAdmin):
 
 
 @admin.register(Participant)
-class ParticipantAdmin(HistoryExportAdmin):
+class ParticipantAdmin(CompactRecordAdmin):
     list_display = ("organization", "kind", "compact", "joined_on", "left_on")
     list_filter = ("organization__kind", "compact__status", "compact__city__state")
     search_fields = ("organization__name", "compact__title", "compact__city__name")
@@ -123,7 +131,7 @@ class ParticipantAdmin(HistoryExportAdmin):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(HistoryExportAdmin):
+class CommitmentAdmin(CompactRecordAdmin):
     list_display = (
         "title",
         "compact",
@@ -152,7 +160,7 @@ class CommitmentAdmin(HistoryExportAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(HistoryExportAdmin):
+class MilestoneAdmin(CompactRecordAdmin):
     list_display = (
         "title",
         "commitment",
@@ -178,7 +186,7 @@ class MilestoneAdmin(HistoryExportAdmin):
 
 
 @admin.register(Activity)
-class ActivityAdmin(HistoryExportAdmin):
+class ActivityAdmin(CompactRecordAdmin):
     list_display = (
         "title",
         "kind",
@@ -200,7 +208,7 @@ class ActivityAdmin(HistoryExportAdmin):
 
 
 @admin.register(Grant)
-class GrantAdmin(HistoryExportAdmin):
+class GrantAdmin(CompactRecordAdmin):
     list_display = ("funder", "compact", "amount", "awarded_on", "months", "purpose")
     list_filter = ("funder",)
     search_fields = ("funder__name", "compact__title", "compact__city__name", "purpose")

@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.db.models.deletion import ProtectedError, RestrictedError
 from django.utils import timezone
 
+from compacts.changes import cities_of
 from compacts.choices import CommitmentStatus, CompactStatus, MilestoneStatus, ResponsibleParty
 from compacts.models import (
     Activity,
@@ -31,6 +32,7 @@ from compacts.models import (
     Signatory,
 )
 from core.audit import recorded_as
+from core.changes import cities_changed
 from core.concurrency import lock_current
 from core.deletion import describe_dependents
 from schools.choices import DatePrecision, role_in_sentence
@@ -97,6 +99,7 @@ def _save_new(record: models.Model, *, actor, m2m: dict | None = None) -> models
         if m2m:
             _set_links_quietly(record, m2m)
             _add_links_to_latest_version(record, m2m)
+        cities_changed(cities_of(record))
     return record
 
 
@@ -144,6 +147,9 @@ def _update(
             # Links first, so that the version the save writes holds them.
             _set_links_quietly(current, links)
         current.save()
+        # What a record belongs to is fixed (see COMPACT_FIELDS), so its cities are the same
+        # before and after.
+        cities_changed(cities_of(current))
     return current
 
 
@@ -156,6 +162,9 @@ def _delete(record: models.Model, *, actor) -> None:
     try:
         with transaction.atomic(), recorded_as(actor):
             record.delete()
+            # What it belonged to outlives it (a delete cascades down, never up): its cities
+            # are still found.
+            cities_changed(cities_of(record))
     except (ProtectedError, RestrictedError):
         raise DeletionRefused(describe_dependents(record).refusal_message(record)) from None
 

@@ -181,6 +181,9 @@ SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=int(os.environ.get("SESSION_ABSOLUTE_
 # A day past the absolute limit: the middleware ends a session first, and says why; this only
 # bounds how long a forgotten session stays in the browser and the session table.
 SESSION_COOKIE_AGE = int((SESSION_ABSOLUTE_TIMEOUT + timedelta(days=1)).total_seconds())
+# Every request reads the session: from the cache, falling back to the table (which stays the
+# record, so a restart or another worker without the entry still knows the session).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Two-step sign-in (TOTP apps, recovery codes): required for superusers, optional for everyone.
 OTP_TOTP_ISSUER = "Compact Tracker"

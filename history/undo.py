@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
 from accounts.scope import unchoosable_link
+from core.changes import cities_changed
 from history.records import (
     DATETIME_FORMAT,
     REGISTRY,
@@ -359,6 +360,8 @@ def record_restore(*, state: RecordState, actor) -> UndoOutcome:
         )
         outcome.restored.extend(f"the link of {n}" for n in plan.relink_counts())
         outcome.notes.extend(plan.unrecorded)
+        # A restore brings back records, links and cascades of any model: every city's figures.
+        cities_changed(None)
         return outcome
 
 
@@ -427,5 +430,7 @@ def record_revert(*, state: RecordState, version, actor) -> UndoOutcome:
         obj._history_user = actor
         obj._change_reason = reverted_reason(version)
         obj.save()
+        # A revert may move the record (another city, another seat): every city's figures.
+        cities_changed(None)
         outcome.restored.append(f"{tracked.verbose_name} “{_plain_label(tracked, obj)}”")
         return outcome

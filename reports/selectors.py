@@ -24,8 +24,7 @@ from django.db.models.functions import TruncMonth, TruncQuarter
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.choices import Role
-from accounts.scope import scope_queryset, visible_cities
+from accounts.scope import readable_cities
 from compacts.choices import LIVE_COMPACT_STATUSES, MilestoneStatus
 from compacts.models import Activity, Commitment, Compact, Milestone, Participant, Signatory
 from compacts.querysets import overdue_milestone_q, stale_cutoff
@@ -42,7 +41,7 @@ from reports.figures import (
     figures_from_tally,
 )
 from schools.choices import role_in_sentence
-from schools.models import CharterSchool, City, LeadershipTerm
+from schools.models import CharterSchool, LeadershipTerm
 
 CITY_FIELDS = ("id", "name", "state", "slug")
 
@@ -58,30 +57,17 @@ class CityDashboard:
 
 def cities_in_scope(user) -> list[dict]:
     """The cities the user may read, by name: CITY_FIELDS and `role`, the user's role in each
-    (editor everywhere for a superuser), in one query. The report pages key their cached content
-    on these, and hand them to the selectors below."""
-    cities = visible_cities(user)
-    if user.is_superuser:
-        return [city | {"role": Role.EDITOR} for city in cities.values(*CITY_FIELDS)]
-    return list(_with_role(cities, user))
+    (editor everywhere for a superuser), from accounts.scope's cache (no query when warm). The
+    report pages key their cached content on these, and hand them to the selectors below."""
+    return readable_cities(user)
 
 
 def city_in_scope(user, slug: str) -> dict:
     """One city the user may read, as `cities_in_scope` gives it; 404 outside the scope."""
-    cities = scope_queryset(City.objects.filter(slug=slug), user, city_path="id")
-    if user.is_superuser:
-        city = cities.values(*CITY_FIELDS).first()
-        city = city and city | {"role": Role.EDITOR}
-    else:
-        city = _with_role(cities, user).first()
-    if city is None:
-        raise Http404("No such city.")
-    return city
-
-
-def _with_role(cities, user):
-    """The cities' CITY_FIELDS and the user's role in each, joined to their memberships."""
-    return cities.filter(memberships__user=user).values(*CITY_FIELDS, role=F("memberships__role"))
+    for city in readable_cities(user):
+        if city["slug"] == slug:
+            return city
+    raise Http404("No such city.")
 
 
 def city_figures_list(
@@ -98,7 +84,7 @@ def city_figures_list(
     """
     today = today or timezone.localdate()
     if cities is None:
-        cities = list(visible_cities(user).values(*CITY_FIELDS))
+        cities = cities_in_scope(user)
     if keys is None:
         keys = report_cache.data_keys([city["id"] for city in cities], today)
     found = report_cache.get_many(keys, report_cache.CITY)

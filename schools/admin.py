@@ -7,7 +7,9 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from core.admin import HistoryExportAdmin
+from core.admin_changes import CityChangesAdmin
 from schools.admin_import import DistrictImportMixin, SchoolImportMixin
+from schools.changes import cities_of
 from schools.models import (
     CharterNetwork,
     CharterSchool,
@@ -17,6 +19,12 @@ from schools.models import (
     Organization,
     Person,
 )
+
+
+class SchoolRecordAdmin(CityChangesAdmin, HistoryExportAdmin):
+    """Admin writes of school records tell the report caches which cities changed."""
+
+    cities_of = staticmethod(cities_of)
 
 
 class OpenTermFilter(admin.SimpleListFilter):
@@ -90,7 +98,7 @@ class PersonTermInline(LeadershipTermInline):
 
 
 @admin.register(City)
-class CityAdmin(HistoryExportAdmin):
+class CityAdmin(SchoolRecordAdmin):
     list_display = ("name", "state", "slug", "compact_count", "updated_at")
     list_filter = ("state",)
     search_fields = ("name", "slug", "state")
@@ -105,7 +113,7 @@ class CityAdmin(HistoryExportAdmin):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(HistoryExportAdmin):
+class OrganizationAdmin(SchoolRecordAdmin):
     """Every organization, whatever its kind; districts, networks and schools also have their
     own pages for the fields only they have."""
 
@@ -122,7 +130,7 @@ SUBTYPE_EXCLUDE = ("kind",)
 
 
 @admin.register(District)
-class DistrictAdmin(DistrictImportMixin, HistoryExportAdmin):
+class DistrictAdmin(DistrictImportMixin, SchoolRecordAdmin):
     list_display = ("name", "nces_leaid", "city", "is_charter_lea", "updated_at")
     list_filter = ("is_charter_lea", "city__state")
     search_fields = ("name", "nces_leaid", "city__name")
@@ -133,7 +141,7 @@ class DistrictAdmin(DistrictImportMixin, HistoryExportAdmin):
 
 
 @admin.register(CharterNetwork)
-class CharterNetworkAdmin(HistoryExportAdmin):
+class CharterNetworkAdmin(SchoolRecordAdmin):
     list_display = ("name", "slug", "operator_type", "headquarters_state", "school_count")
     list_filter = ("operator_type", "headquarters_state")
     search_fields = ("name", "slug")
@@ -151,7 +159,7 @@ class CharterNetworkAdmin(HistoryExportAdmin):
 
 
 @admin.register(CharterSchool)
-class CharterSchoolAdmin(SchoolImportMixin, HistoryExportAdmin):
+class CharterSchoolAdmin(SchoolImportMixin, SchoolRecordAdmin):
     list_display = (
         "name",
         "nces_school_id",
@@ -174,7 +182,7 @@ class CharterSchoolAdmin(SchoolImportMixin, HistoryExportAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(HistoryExportAdmin):
+class PersonAdmin(SchoolRecordAdmin):
     list_display = ("full_name", "email", "term_count", "updated_at")
     search_fields = ("full_name", "email")
     inlines = [PersonTermInline]
@@ -188,7 +196,7 @@ class PersonAdmin(HistoryExportAdmin):
 
 
 @admin.register(LeadershipTerm)
-class LeadershipTermAdmin(HistoryExportAdmin):
+class LeadershipTermAdmin(SchoolRecordAdmin):
     list_display = (
         "person",
         "organization",

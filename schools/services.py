@@ -16,7 +16,9 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
 from core.audit import recorded_as
+from core.changes import cities_changed
 from core.concurrency import lock_current
+from schools.changes import person_cities, seat_cities
 from schools.choices import LeadershipRole
 from schools.models import LeadershipTerm, Organization, Person
 
@@ -76,6 +78,7 @@ def _open_term(
     )
     term.full_clean()
     term.save()
+    cities_changed(seat_cities(organization.pk, role))
     return term
 
 
@@ -132,6 +135,7 @@ def _close(term: LeadershipTerm, last_day, end_reason: str) -> None:
     term.end_reason = end_reason
     term.full_clean()
     term.save()
+    cities_changed(seat_cities(term.organization_id, term.role))
 
 
 def _compacts_signed_by(term: LeadershipTerm) -> list:
@@ -359,11 +363,15 @@ def leadership_term_correct(
             if errors:
                 raise ValidationError(errors)
             person = current.person
+            cities = seat_cities(current.organization_id, current.role)
             if person_name is not None and person_name != person.full_name:
                 person.full_name = person_name
                 person.full_clean()
                 person.save()
+                # The name shows at every seat the person held, not only this one.
+                cities = person_cities(person.pk)
             current.save()
+            cities_changed(cities)
     except IntegrityError:
         raise ValidationError(_SEAT_CHANGED) from None
     return current

@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
+import core.changes
 from accounts.choices import Role
 from tests.accounts.factories import MembershipFactory, UserFactory
 from tests.accounts.two_factor import sign_in_verified
@@ -29,6 +30,25 @@ def _fast_password_hashing(settings):
     # The production hasher's deliberate slowness (~0.3 s a password) would dominate every test
     # that creates a user; what is tested is who may sign in, not the hash's cost.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "city_changes_on_commit: hold city changes for the commit, as in production"
+    )
+
+
+@pytest.fixture(autouse=True)
+def city_changes_at_once(request, monkeypatch):
+    """Send core.changes' "city changed" at once, as outside a transaction.
+
+    Each test runs inside a transaction that never commits, so a change held for the commit
+    would never reach the report caches and a test that writes and then reads a dashboard would
+    read stale figures; in production the write's own transaction commits before the next
+    request reads. Tests of the batching itself opt out with @pytest.mark.city_changes_on_commit.
+    """
+    if "city_changes_on_commit" not in request.keywords:
+        monkeypatch.setattr(core.changes, "deferred_until_commit", lambda: False)
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from compacts.choices import (
     MilestoneStatus,
 )
 from compacts.models import Activity, Commitment, Compact, Grant, Milestone, Participant, Signatory
+from tests.announcing_factory import AnnouncingFactory
 from tests.schools.factories import (
     CityFactory,
     DistrictFactory,
@@ -19,7 +20,7 @@ from tests.schools.factories import (
 )
 
 
-class CompactFactory(factory.django.DjangoModelFactory):
+class CompactFactory(AnnouncingFactory):
     class Meta:
         model = Compact
 
@@ -30,7 +31,7 @@ class CompactFactory(factory.django.DjangoModelFactory):
     status = CompactStatus.ACTIVE
 
 
-class SignatoryFactory(factory.django.DjangoModelFactory):
+class SignatoryFactory(AnnouncingFactory):
     """A signatory whose seat is a district of the compact's city, in post when signing."""
 
     class Meta:
@@ -48,7 +49,7 @@ class SignatoryFactory(factory.django.DjangoModelFactory):
     )
 
 
-class ParticipantFactory(factory.django.DjangoModelFactory):
+class ParticipantFactory(AnnouncingFactory):
     class Meta:
         model = Participant
 
@@ -57,7 +58,7 @@ class ParticipantFactory(factory.django.DjangoModelFactory):
     joined_on = factory.SelfAttribute("compact.signed_on")
 
 
-class CommitmentFactory(factory.django.DjangoModelFactory):
+class CommitmentFactory(AnnouncingFactory):
     class Meta:
         model = Commitment
 
@@ -70,7 +71,7 @@ class CommitmentFactory(factory.django.DjangoModelFactory):
     )
 
 
-class MilestoneFactory(factory.django.DjangoModelFactory):
+class MilestoneFactory(AnnouncingFactory):
     class Meta:
         model = Milestone
 
@@ -85,7 +86,7 @@ class MilestoneFactory(factory.django.DjangoModelFactory):
     )
 
 
-class ActivityFactory(factory.django.DjangoModelFactory):
+class ActivityFactory(AnnouncingFactory):
     class Meta:
         model = Activity
 
@@ -98,7 +99,7 @@ class ActivityFactory(factory.django.DjangoModelFactory):
     charter_attendees = 3
 
 
-class GrantFactory(factory.django.DjangoModelFactory):
+class GrantFactory(AnnouncingFactory):
     class Meta:
         model = Grant
 

@@ -242,9 +242,10 @@ def test_the_compact_page_runs_a_fixed_number_of_queries(
         MilestoneFactory(commitment=commitment)
         ActivityFactory(compact=compact, commitment=commitment)
         GrantFactory(compact=compact)
-    # session, user, compact, signatories with their seats' holders, participants with their
-    # opt-ins, commitments with their milestones, activities, grants, the user's roles, banner.
-    with django_assert_num_queries(10):
+    # user, compact, signatories with their seats' holders, participants with their opt-ins,
+    # commitments with their milestones, activities, grants, the user's roles, banner (the
+    # session comes from the cache).
+    with django_assert_num_queries(9):
         response = editor_client.get(page_url(compact))
     assert response.status_code == 200
 

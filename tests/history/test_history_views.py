@@ -189,9 +189,10 @@ def test_the_history_page_makes_the_same_queries_at_any_length(
         _edit_status(commitment, status, editor)
     viewer_client.get(_history_url(commitment))  # warm the session
 
-    # session, user, record, latest version, scope check, memberships (role), versions, compact
-    # labels, editor-or-not check, city path (compact, city), city exists.
-    with django_assert_num_queries(12):
+    # user, record, latest version, scope check, memberships (role), versions, compact labels,
+    # editor-or-not check, city path (compact, city), city exists; the session comes from the
+    # cache.
+    with django_assert_num_queries(11):
         response = viewer_client.get(_history_url(commitment))
     assert len(response.context["versions"]) == edits + 1
 
@@ -330,9 +331,9 @@ def test_city_changes_make_the_same_queries_at_any_size(
             commitment.save()
     viewer_client.get(_changes_url(city_x))  # warm the session
 
-    # session, user, city, scope check, authors, count, page; per kind on the page (compact,
-    # commitment, milestone, activity): rows and their predecessors; labels of compacts' cities,
-    # of commitments and of compacts.
-    with django_assert_num_queries(19):
+    # user, city, authors, count, page; per kind on the page (compact, commitment, milestone,
+    # activity): rows and their predecessors; labels of compacts' cities, of commitments and of
+    # compacts. The session and the scope check's roles come from the cache.
+    with django_assert_num_queries(17):
         response = viewer_client.get(_changes_url(city_x))
     assert len(response.context["versions"]) == 1 + compacts * 5

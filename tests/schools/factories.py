@@ -12,9 +12,10 @@ from schools.models import (
     Organization,
     Person,
 )
+from tests.announcing_factory import AnnouncingFactory
 
 
-class CityFactory(factory.django.DjangoModelFactory):
+class CityFactory(AnnouncingFactory):
     class Meta:
         model = City
         django_get_or_create = ("name", "state")
@@ -23,7 +24,7 @@ class CityFactory(factory.django.DjangoModelFactory):
     state = "TX"
 
 
-class OrganizationFactory(factory.django.DjangoModelFactory):
+class OrganizationFactory(AnnouncingFactory):
     class Meta:
         model = Organization
 
@@ -38,7 +39,7 @@ class FunderFactory(OrganizationFactory):
     city = None
 
 
-class DistrictFactory(factory.django.DjangoModelFactory):
+class DistrictFactory(AnnouncingFactory):
     class Meta:
         model = District
 
@@ -47,7 +48,7 @@ class DistrictFactory(factory.django.DjangoModelFactory):
     nces_leaid = factory.Sequence(lambda n: f"{4800000 + n:07d}")
 
 
-class CharterNetworkFactory(factory.django.DjangoModelFactory):
+class CharterNetworkFactory(AnnouncingFactory):
     class Meta:
         model = CharterNetwork
 
@@ -57,7 +58,7 @@ class CharterNetworkFactory(factory.django.DjangoModelFactory):
     city = None
 
 
-class CharterSchoolFactory(factory.django.DjangoModelFactory):
+class CharterSchoolFactory(AnnouncingFactory):
     """A charter school in its district's city, its NCES ID built on the district's LEAID."""
 
     class Meta:
@@ -79,14 +80,14 @@ class CharterSchoolFactory(factory.django.DjangoModelFactory):
     is_open = True
 
 
-class PersonFactory(factory.django.DjangoModelFactory):
+class PersonFactory(AnnouncingFactory):
     class Meta:
         model = Person
 
     full_name = factory.Sequence(lambda n: f"Leader {n}")
 
 
-class LeadershipTermFactory(factory.django.DjangoModelFactory):
+class LeadershipTermFactory(AnnouncingFactory):
     class Meta:
         model = LeadershipTerm
 
