@@ -6,10 +6,13 @@ fields' cached markup following what they show."""
 import datetime
 
 import pytest
+from django.template.loader import get_template
 from django.utils.html import escape
 
 from accounts.choices import Role
 from compacts.choices import MilestoneStatus
+from compacts.models import Activity
+from core.lists import EstimatedCountPaginator, ListTable
 from tests.accounts.factories import MembershipFactory
 from tests.compacts.factories import (
     ActivityFactory,
@@ -185,3 +188,27 @@ def test_the_filter_fields_markup_follows_the_values_and_errors_asked_for(
     assert '<option value="hostile-city" selected>' not in plain
     assert 'aria-invalid="true"' in refused and 'aria-invalid="true"' not in plain
     assert "There is no choice nowhere here." in refused
+
+
+def test_a_column_with_computed_cell_attributes_renders_through_django_tables2s_rows(
+    editor_client, hostile_records
+):
+    response = editor_client.get("/commitments/")
+    table = response.context["table"]
+    assert table.static_cells
+    table.columns["title"].column.attrs = {"td": {"data-id": lambda record: record.pk}}
+    assert not table.static_cells
+    html = get_template(ListTable._meta.template_name).render(
+        {"table": table, "request": response.wsgi_request}
+    )
+    commitment = hostile_records.commitments.get()
+    assert f'data-id="{commitment.pk}"' in html
+    assert escape(hostile("commitment")) in html
+
+
+def test_the_estimated_count_paginator_counts_exactly_outside_large_postgresql_tables(
+    hostile_records,
+):
+    assert EstimatedCountPaginator(Activity.objects.order_by("pk"), 50).count == 1
+    filtered = Activity.objects.filter(title="none").order_by("pk")
+    assert EstimatedCountPaginator(filtered, 50).count == 0
