@@ -18,6 +18,7 @@ from compacts.models import (
 )
 from core.admin import HistoryExportAdmin
 from core.admin_changes import CityChangesAdmin
+from core.lists import EstimatedCountPaginator
 
 
 class CompactRecordAdmin(CityChangesAdmin, HistoryExportAdmin):
@@ -202,6 +203,10 @@ class ActivityAdmin(CompactRecordAdmin):
     # and a filtered list does not count the whole table again ("Show all" instead of "N total").
     list_filter = ("kind", ("occurred_on", admin.DateFieldListFilter), "compact__city")
     show_full_result_count = False
+    # The unfiltered list takes its total from PostgreSQL's statistics, not a COUNT(*) of every
+    # row; and shows as many rows a page as the lists do (each row renders a checkbox widget).
+    paginator = EstimatedCountPaginator
+    list_per_page = 50
     search_fields = ("title", "notes", "compact__title", "compact__city__name")
     autocomplete_fields = ("compact", "commitment")
     list_select_related = ("compact__city", "commitment")

@@ -3,9 +3,11 @@
 snake_case headers, codes rather than labels where a choice has both."""
 
 import django_tables2 as tables
+from django.utils.html import format_html
 
 from compacts.choices import CATEGORY_TIER, Category
 from compacts.models import Activity, Commitment, Milestone
+from core.formats import status_badge
 from core.lists import (
     MAIN,
     NUMERIC,
@@ -16,7 +18,6 @@ from core.lists import (
     ListTable,
     StatusColumn,
     compact_url,
-    html_format,
     linked_with_context,
 )
 
@@ -74,7 +75,7 @@ class CommitmentTable(ListTable):
         )
 
     def render_category(self, value, record):
-        return html_format(
+        return format_html(
             '<abbr title="{}">{}</abbr><div class="cell-context">{}</div>',
             value,
             record.category,
@@ -82,9 +83,7 @@ class CommitmentTable(ListTable):
         )
 
     def render_overdue_milestones(self, value):
-        if not value:
-            return "0"
-        return html_format('<span class="badge text-bg-warning">{}</span>', value)
+        return status_badge("overdue", value) if value else "0"
 
 
 class MilestoneTable(ListTable):
@@ -138,13 +137,13 @@ class MilestoneTable(ListTable):
         )
 
     def render_status(self, value, record):
-        badge = StatusColumn.badge(record.status, value)
+        badge = status_badge(record.status, value)
         if record.overdue:
-            return html_format('{} <span class="badge text-bg-warning">overdue</span>', badge)
+            return format_html("{} {}", badge, status_badge("overdue", "overdue"))
         return badge
 
     def render_evidence_url(self, value):
-        return html_format('<a href="{}" rel="noopener noreferrer">evidence</a>', value)
+        return format_html('<a href="{}" rel="noopener noreferrer">evidence</a>', value)
 
 
 class ActivityTable(ListTable):

@@ -5,11 +5,12 @@ A list is configuration: a FilterSet (what may be asked), a selector `<entity>_l
 filters)` (scope, joins and the filtering itself) and a Table (what is shown, sortable, and the CSV
 columns). See compacts/views/lists.py and schools/views.py.
 
-Speed (issue 8): the table rows (ListTable.body_html) and the filter selects (FastSelect, and
-FastWidgetRenderer for the inputs) are rendered in Python, giving the markup django-tables2's and
-Django's templates give (tests/core/test_fast_rendering.py holds them to it); URLs linked from
-every row are reversed once (reverse_ids); the filter forms share their choice lists
-(SharedChoiceField) instead of deep-copying them.
+Markup lives in templates (issue 16): the rows through django-tables2's own template
+(templates/core/_table.html extends its bootstrap5.html), the filter widgets through Django's form
+renderer, dates and status badges from core.formats. Speed comes from doing less: URLs linked
+from every row are reversed once (reverse_ids); the filter forms share their choice lists
+(SharedChoiceField) instead of deep-copying them; the filter form's markup is cached under a key
+made of everything it shows (ListFilterForm.markup_key), so it needs no invalidation.
 
 Filters that cannot be read (a bad date, choice, id or boolean) are never ignored silently: the
 page names each one next to its field and on top, and shows NO rows, because a table or a CSV
@@ -21,8 +22,9 @@ from __future__ import annotations
 
 import csv
 import datetime
-import html
+import hashlib
 import inspect
+import types
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from functools import lru_cache, reduce
@@ -32,173 +34,25 @@ import django_filters
 import django_tables2 as tables
 from django import forms
 from django.conf import settings
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, Paginator
-from django.db.models import Model, Q, QuerySet
-from django.forms.renderers import DjangoTemplates
+from django.db import connections
+from django.db.models import Q, QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
-from django.template import Context
-from django.template.base import render_value_in_context
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
-from django.utils.dates import MONTHS_3
-from django.utils.encoding import force_str
-from django.utils.hashable import make_hashable
-from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import SafeData, SafeString, mark_safe
-from django.utils.translation import get_language
+from django.utils.functional import cached_property
+from django.utils.html import format_html
 from django.views import View
-from django_tables2.columns.linkcolumn import BaseLinkColumn
-from django_tables2.columns.manytomanycolumn import ManyToManyColumn
 from django_tables2.paginators import LazyPaginator
-from django_tables2.utils import A, AttributeDict, signature
+
+from core import formats
 
 # The largest page number a list accepts: far beyond any real list, small enough for every
 # database's OFFSET.
 MAX_PAGE = 100_000
 CSV_CHUNK_SIZE = 2000
-
-# What {{ value }} renders with in a template: autoescape on, the settings' localization.
-_AUTOESCAPE = Context(autoescape=True)
-
-
-# --- fast HTML and widgets ---------------------------------------------------------------------
-
-
-def _escaped(value) -> str:
-    """conditional_escape: safe HTML as it is, anything else escaped."""
-    if hasattr(value, "__html__"):
-        return value.__html__()
-    return html.escape(str(value))
-
-
-def html_format(template: str, *args) -> SafeString:
-    """format_html for the cells of a table page (thousands of calls): the same result, without
-    django.utils.functional.keep_lazy's wrapper around every escape."""
-    return SafeString(template.format(*map(_escaped, args)))
-
-
-def _shown(value) -> str:
-    """{{ value }} in a template: localized, then escaped unless safe."""
-    if isinstance(value, str):
-        return _escaped(value)
-    return render_value_in_context(value, _AUTOESCAPE)
-
-
-def _attrs_html(attrs: Mapping) -> str:
-    """django/forms/widgets/attrs.html in Python."""
-    return "".join(
-        f" {conditional_escape(name)}"
-        if value is True
-        else f' {conditional_escape(name)}="{conditional_escape(value)}"'
-        for name, value in attrs.items()
-        if value is not False
-    )
-
-
-def _input_html(widget: dict) -> str:
-    """django/forms/widgets/input.html (text, date, number...) in Python."""
-    value = widget["value"]
-    shown = "" if value is None else f' value="{conditional_escape(value)}"'
-    return (
-        f'<input type="{conditional_escape(widget["type"])}" '
-        f'name="{conditional_escape(widget["name"])}"{shown}{_attrs_html(widget["attrs"])}>'
-    )
-
-
-_OPTION_TEMPLATE = "django/forms/widgets/select_option.html"
-
-
-def _select_html(widget: dict) -> str | None:
-    """django/forms/widgets/select.html and its options in Python; None for an option with a
-    template of its own."""
-    parts = [f'<select name="{conditional_escape(widget["name"])}"{_attrs_html(widget["attrs"])}>']
-    for group_name, options, _index in widget["optgroups"]:
-        if group_name:
-            parts.append(
-                f'\n  <optgroup label="{render_value_in_context(group_name, _AUTOESCAPE)}">'
-            )
-        for option in options:
-            if option["template_name"] != _OPTION_TEMPLATE:
-                return None
-            parts.append(
-                f'\n  <option value="{conditional_escape(option["value"])}"'
-                f"{_attrs_html(option['attrs'])}>"
-                f"{render_value_in_context(option['label'], _AUTOESCAPE)}</option>\n"
-            )
-        if group_name:
-            parts.append("\n  </optgroup>")
-    parts.append("\n</select>")
-    return "".join(parts)
-
-
-_FAST_WIDGETS = {
-    "django/forms/widgets/select.html": _select_html,
-    "django/forms/widgets/text.html": _input_html,
-    "django/forms/widgets/date.html": _input_html,
-    "django/forms/widgets/number.html": _input_html,
-}
-
-
-class FastWidgetRenderer(DjangoTemplates):
-    """Django's default form renderer, with selects and text, date and number inputs rendered in
-    Python: the same HTML as Django's widget templates (tests/core/test_fast_rendering.py),
-    without a template include per <option> (a city select has a hundred and more)."""
-
-    def render(self, template_name, context, request=None):
-        fast = _FAST_WIDGETS.get(template_name)
-        html = fast(context["widget"]) if fast is not None and "widget" in context else None
-        if html is None:
-            return super().render(template_name, context, request=request)
-        return html.strip()
-
-
-# One instance: a renderer builds its template engine once.
-FAST_WIDGET_RENDERER = FastWidgetRenderer()
-
-
-class FastSelect(forms.Select):
-    """A select rendered in Python: Django's select.html and select_option.html give the same
-    HTML (tests/core/test_fast_rendering.py) with two template includes per <option>, and the
-    list filters have selects of a hundred and more cities and compacts. A subclass with other
-    templates, or a multiple select, renders the usual way."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        templates = (type(self).template_name, type(self).option_template_name)
-        if self.allow_multiple_selected or templates != (
-            forms.Select.template_name,
-            forms.Select.option_template_name,
-        ):
-            return super().render(name, value, attrs=attrs, renderer=renderer)
-        values = self.format_value(value)
-        parts = [
-            f'<select name="{_escaped(name)}"{_attrs_html(self.build_attrs(self.attrs, attrs))}>'
-        ]
-        has_selected = False
-        # Widget.optgroups and create_option, reduced to what a single select's options show.
-        for option_value, option_label in self.choices:
-            if option_value is None:
-                option_value = ""
-            if isinstance(option_label, list | tuple):
-                group, options = option_value, option_label
-            else:
-                group, options = None, ((option_value, option_label),)
-            if group:
-                parts.append(f'\n  <optgroup label="{_shown(group)}">')
-            for value_, label in options:
-                selected = not has_selected and str(value_) in values
-                has_selected |= selected
-                parts.append(
-                    f'\n  <option value="{_escaped(value_)}"{" selected" if selected else ""}>'
-                    f"{_shown(label)}</option>\n"
-                )
-            if group:
-                parts.append("\n  </optgroup>")
-        parts.append("\n</select>")
-        return mark_safe("".join(parts).strip())
-
 
 # --- filter fields -------------------------------------------------------------------------------
 
@@ -210,7 +64,6 @@ class TrueFalseField(forms.ChoiceField):
     list; here it is an error the user sees.
     """
 
-    widget = FastSelect
     default_error_messages = {"invalid_choice": "Use true or false (got %(value)s)."}
 
     def __init__(self, *args, **kwargs):
@@ -256,8 +109,6 @@ class SharedChoiceField(django_filters.fields.ChoiceField):
     Every form copies its fields; a ChoiceField deep-copies its choices, which for the city and
     compact selects (a hundred and more options) cost more than rendering them. The choices are
     never changed in place (a FilterSet sets a new list), so a copy reads the same list."""
-
-    widget = FastSelect
 
     def __deepcopy__(self, memo):
         result = forms.Field.__deepcopy__(self, memo)
@@ -316,8 +167,6 @@ class IdChoiceFilter(django_filters.ModelChoiceFilter):
 class ListFilterForm(forms.Form):
     """Bootstrap classes and accessibility attributes on every filter widget."""
 
-    default_renderer = FAST_WIDGET_RENDERER
-
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
@@ -341,6 +190,36 @@ class ListFilterForm(forms.Form):
                 widget.attrs["class"] += " is-invalid"
                 widget.attrs["aria-invalid"] = "true"
                 widget.attrs["aria-describedby"] = f"id_{name}_error"
+
+    def markup_key(self) -> str:
+        """A digest of everything the fields' markup shows: per field its name, label, choices,
+        value, errors and help text. templates/core/list.html caches the fields' markup under
+        it: the city and compact selects (a hundred and more options, each a template include)
+        are most of a list page's markup, and a key made of what they show needs no
+        invalidation when a record is renamed or a user's scope changes."""
+        parts = []
+        for bound in self:
+            field = bound.field
+            choices = field.choices if isinstance(field.widget, forms.Select) else ()
+            parts.append(
+                (
+                    bound.name,
+                    str(bound.label),
+                    _plain(choices),
+                    str(bound.value()),
+                    [str(error) for error in bound.errors],
+                    str(bound.help_text),
+                )
+            )
+        return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _plain(choices) -> list:
+    """Choices (optgroups too) as plain strings: a lazy label's repr is its address."""
+    return [
+        (str(value), _plain(label) if isinstance(label, list | tuple) else str(label))
+        for value, label in choices
+    ]
 
 
 class ListFilterSet(django_filters.FilterSet):
@@ -457,13 +336,22 @@ def compact_url(compact_id: int, anchor: str = "") -> str:
 
 def linked_with_context(text, url: str, context="", context_url: str = "") -> str:
     """A record's link and, under it in small muted type, what it belongs to (its compact, its
-    commitment): one column instead of two keeps the tables narrow."""
-    main = html_format('<a href="{}">{}</a>', url, text)
+    commitment): one column instead of two keeps the tables narrow. The one small cell the
+    tables build with format_html."""
     if not context:
-        return main
-    if context_url:
-        context = html_format('<a class="link-secondary" href="{}">{}</a>', context_url, context)
-    return html_format('{}<div class="cell-context">{}</div>', main, context)
+        return format_html('<a href="{}">{}</a>', url, text)
+    if not context_url:
+        return format_html(
+            '<a href="{}">{}</a><div class="cell-context">{}</div>', url, text, context
+        )
+    return format_html(
+        '<a href="{}">{}</a><div class="cell-context"><a class="link-secondary" href="{}">{}</a>'
+        "</div>",
+        url,
+        text,
+        context_url,
+        context,
+    )
 
 
 # --- tables --------------------------------------------------------------------------------------
@@ -483,23 +371,8 @@ MAIN = cell_classes("cell-main")
 NUMERIC_WIDE_ONLY = cell_classes("text-end", _WIDE)
 
 
-@lru_cache(maxsize=256)
-def _month_abbreviation(language: str | None, month: int) -> str:
-    return MONTHS_3[month].title()  # translated into the active language, `language`
-
-
-def day_month_year(value) -> str:
-    """date_format(value, "j M Y") ("15 Jan 2012", the month in the active language), for a
-    plain date without building a DateFormat (and translating the month) each time."""
-    if type(value) is not datetime.date:
-        return date_format(value, "j M Y")
-    return f"{value.day} {_month_abbreviation(get_language(), value.month)} {value.year:04d}"
-
-
 class DateColumn(tables.Column):
-    """Dates as "15 Jan 2012": short, unambiguous, never broken over two lines.
-
-    Formatted in Python: django-tables2's own DateColumn compiles a template for every cell."""
+    """Dates as core.formats writes them ("15 Jan 2012"), never broken over two lines."""
 
     def __init__(self, verbose_name=None, **kwargs):
         attrs = kwargs.pop("attrs", None) or {}
@@ -508,18 +381,21 @@ class DateColumn(tables.Column):
         super().__init__(verbose_name=verbose_name, **kwargs)
 
     def render(self, value):
-        return day_month_year(value)
+        return formats.date_text(value)
 
 
 class StatusColumn(tables.Column):
-    """A status as a calm badge; the code picks the colour (static/css/lists.css)."""
-
-    @staticmethod
-    def badge(code: str, label: str) -> str:
-        return html_format('<span class="badge status status-{}">{}</span>', code, label)
+    """A status as core.formats' badge: the code (the accessor's raw value) picks the tone, the
+    label (the choice's display) is shown."""
 
     def render(self, value, record, bound_column):
-        return self.badge(bound_column.accessor.resolve(record), value)
+        return formats.status_badge(bound_column.accessor.resolve(record), value)
+
+
+# Kept importable for compacts/templatetags/compacts_tags.py until the compact page moves to
+# templates (issue 16, H5); the lists themselves use core.formats and format_html.
+day_month_year = formats.date_text
+html_format = format_html
 
 
 class ExportColumn:
@@ -562,148 +438,32 @@ class ExportColumn:
         return current
 
 
-# The arguments a cell's render function (a table's render_<column> or a column's render) may
-# ask for by name; django-tables2 also offers bound_row, which only its own row renderer has.
-_CELL_ARGUMENTS = frozenset({"value", "record", "column", "bound_column", "table"})
+# django-tables2 asks inspect.signature which arguments a render or linkify function takes, for
+# every cell (utils.call_with_appropriate): a quarter of a list page's time. inspect answers at
+# once for a function that carries its __signature__, so each one is inspected once.
 
 
-def _wanted_arguments(function) -> tuple[str, ...] | None:
-    """The cell arguments `function` takes, read once per table instead of once per cell as
-    django_tables2.utils.call_with_appropriate does; None if it asks for something else."""
-    arguments, catch_all = signature(function)
-    if catch_all or not set(arguments) <= _CELL_ARGUMENTS:
-        return None
-    return arguments
+def _sign(function: types.FunctionType) -> None:
+    if "__signature__" not in function.__dict__:
+        function.__signature__ = inspect.signature(function)
 
 
-class _FastCell:
-    """How one column's cells are rendered, worked out once per table.
+def _signed(render: Callable) -> Callable:
+    """A column's render method (bound to its table or column) as a function carrying the
+    method's signature."""
 
-    Renders what django-tables2's BoundRow.get_cell and its `<td {{ column.attrs.td.as_html }}>
-    {{ cell }}</td>` template render, without a signature inspection, an attribute computation and
-    a template node per cell: the value (a choice's label through get_<field>_display, as
-    django-tables2 does), the column's default for an empty value, the render function with the
-    arguments it asks for, the link, then escaping unless the result is safe HTML.
-    tests/core/test_fast_rendering.py compares the two renderings.
-    """
+    def signed_render(**kwargs):
+        return render(**kwargs)
 
-    def __init__(self, table: ListTable, bound_column):
-        column = bound_column.column
-        self.bound_column = bound_column
-        self.column = column
-        self.table = table
-        self.accessor = A(bound_column.accessor)
-        self.bits = tuple(self.accessor.bits)
-        self.empty_values = column.empty_values
-        self.td = mark_safe(f"<td {bound_column.attrs['td'].as_html()}>")
-        self.render = bound_column.render
-        self.render_arguments = _wanted_arguments(bound_column.render)
-        self.link = bound_column.link
-        self.link_arguments = None
-        self.link_attrs = None
-        if self.link is not None and callable(self.link.url):
-            self.link_arguments = _wanted_arguments(self.link.url)
-            if not any(callable(value) for value in (self.link.attrs or {}).values()):
-                self.link_attrs = dict(self.link.attrs or {})
-        # A choice field's label, when the value is a model's field with choices. Django's
-        # get_<field>_display builds its dict of choices on every call; it is built once here.
-        self.display = None
-        self.labels = None
-        model = table._meta.model
-        if model is not None and self.bits:
-            try:
-                field = self.accessor.get_field(model)
-            except FieldDoesNotExist:
-                field = None
-            if getattr(field, "choices", ()):
-                self.display = f"get_{self.bits[-1]}_display"
-                generated = inspect.getattr_static(field.model, self.display, None)
-                if getattr(generated, "func", None) is Model._get_FIELD_display:
-                    self.labels = dict(make_hashable(field.flatchoices))
-                    self.attname = field.attname
-                    self.field_model = field.model
-
-    @property
-    def supported(self) -> bool:
-        """Whether the fast path renders this column exactly like django-tables2; if not the
-        table is rendered the usual way."""
-        if self.render_arguments is None or self.column.localize is not None:
-            return False
-        if isinstance(self.column, BaseLinkColumn | ManyToManyColumn):
-            return False
-        if self.link is not None and (self.link_arguments is None or self.link_attrs is None):
-            return False
-        return not any(callable(value) for value in self.column.attrs.get("td", {}).values())
-
-    def _resolve(self, record):
-        """Accessor.resolve for a chain of plain model attributes; anything else (a dict, a
-        callable, a missing attribute) is left to Accessor.resolve itself."""
-        current = record
-        for bit in self.bits:
-            if not isinstance(current, Model):
-                return self.accessor.resolve(record)
-            try:
-                current = getattr(current, bit)
-            except AttributeError:
-                return self.accessor.resolve(record)
-            if callable(current):
-                return self.accessor.resolve(record)
-            if current is None:
-                break
-        return current
-
-    def value(self, record):
-        if self.display is not None:
-            penultimate = record
-            for bit in self.bits[:-1]:
-                penultimate = getattr(penultimate, bit, None) if penultimate is not None else None
-            if isinstance(penultimate, Model):
-                if self.labels is not None and isinstance(penultimate, self.field_model):
-                    value = getattr(penultimate, self.attname)
-                    return force_str(
-                        self.labels.get(make_hashable(value), value), strings_only=True
-                    )
-                display = getattr(penultimate, self.display, None)
-                if display is not None:
-                    return display()
-        try:
-            return self._resolve(record)
-        except Exception:
-            return None
-
-    def __call__(self, record) -> str:
-        value = self.value(record)
-        if value in self.empty_values:
-            content = self.bound_column.default
-        else:
-            arguments = {
-                "value": value,
-                "record": record,
-                "column": self.column,
-                "bound_column": self.bound_column,
-                "table": self.table,
-            }
-            content = self.render(**{name: arguments[name] for name in self.render_arguments})
-            if self.link is not None:
-                href = self.link.url(**{name: arguments[name] for name in self.link_arguments})
-                if href is not None:
-                    attrs = AttributeDict({**self.link_attrs, "href": href})
-                    content = html_format("<a {}>{}</a>", attrs.as_html(), content)
-        if isinstance(content, SafeData):
-            return f"{self.td}{content}</td>"
-        if type(content) is str:
-            return f"{self.td}{html.escape(content)}</td>"  # what django.utils.html.escape does
-        return f"{self.td}{render_value_in_context(content, _AUTOESCAPE)}</td>"
+    signed_render.__signature__ = inspect.signature(render)
+    return signed_render
 
 
 class ListTable(tables.Table):
     """Base of every list table: the house markup and the CSV columns (`export_columns`).
 
     `export_values` False exports model instances instead of values() rows, for a table whose
-    CSV needs something values() cannot give (prefetched rows).
-
-    The rows are rendered in Python (`body_html`, used by templates/core/_table.html): the same
-    markup django-tables2's template gives, several times faster."""
+    CSV needs something values() cannot give (prefetched rows)."""
 
     export_columns: tuple[ExportColumn, ...] = ()
     export_values = True
@@ -716,32 +476,34 @@ class ListTable(tables.Table):
     def __init__(self, *args, **kwargs):
         self.today = timezone.localdate()
         super().__init__(*args, **kwargs)
+        for bound_column in self.columns.iterall():
+            bound_column.render = _signed(bound_column.render)
+            link = bound_column.link
+            if link is not None and isinstance(link.url, types.FunctionType):
+                _sign(link.url)
 
-    def fast_cells(self) -> list[_FastCell] | None:
-        """One cell renderer per column, or None when the table needs django-tables2's own
-        rendering (row attributes, pinned rows, localization, computed cell attributes, a
-        render function asking for bound_row)."""
-        if self.row_attrs or any(self.pinned_data.values() if self.pinned_data else ()):
-            return None
-        cells = [_FastCell(self, bound_column) for bound_column in self.columns]
-        return cells if all(cell.supported for cell in cells) else None
+    @property
+    def static_cells(self) -> bool:
+        """Whether every column's cell (td) attributes are fixed and none localizes: then
+        templates/core/_table.html renders the rows from `page_cells`, else with
+        django-tables2's own row block."""
+        for bound_column in self.columns:
+            column = bound_column.column
+            if column.localize is not None:
+                return False
+            for part in ("cell", "td"):
+                attrs = {**self.attrs.get(part, {}), **column.attrs.get(part, {})}
+                if any(callable(value) for value in attrs.values()):
+                    return False
+        return True
 
-    def body_html(self) -> str:
-        """The <tr> rows of the current page (or the empty-table row), or "" when the template
-        must render the rows itself (see fast_cells)."""
-        cells = self.fast_cells()
-        if cells is None:
-            return ""
-        rows = []
+    def page_cells(self) -> Iterator[tuple]:
+        """The page's rows, each with its (cell attributes, cell) pairs. The cells are
+        django-tables2's (BoundRow.get_cell); the attributes, fixed per column, are worked out
+        once per table instead of once per cell as BoundRow.items does for computed ones."""
+        columns = [(column.name, column.attrs["td"].as_html()) for column in self.columns]
         for row in self.paginated_rows:
-            record = row.record
-            tds = "".join(cell(record) for cell in cells)
-            rows.append(f'<tr class="{row.get_even_odd_css_class()}">{tds}</tr>')
-        if not rows and self.empty_text:
-            rows.append(
-                format_html('<tr><td colspan="{}">{}</td></tr>', len(self.columns), self.empty_text)
-            )
-        return mark_safe("\n".join(rows))
+            yield row, [(attrs, row.get_cell(name)) for name, attrs in columns]
 
 
 # --- CSV -----------------------------------------------------------------------------------------
@@ -806,6 +568,31 @@ def page_number(raw: str | None) -> int:
     except ValueError:
         return 1
     return min(max(number, 1), MAX_PAGE)
+
+
+class EstimatedCountPaginator(Paginator):
+    """A paginator that takes an unfiltered PostgreSQL table's row count from the planner's
+    statistics (pg_class.reltuples, kept by autovacuum) instead of a COUNT(*) over every row, for
+    admin changelists of tables with hundreds of thousands of rows. A filtered or distinct query,
+    a table of under ESTIMATE_FROM rows, or another database counts exactly."""
+
+    ESTIMATE_FROM = 10_000
+
+    @cached_property
+    def count(self) -> int:
+        queryset = self.object_list
+        if isinstance(queryset, QuerySet) and not (queryset.query.where or queryset.query.distinct):
+            connection = connections[queryset.db]
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
+                        [queryset.model._meta.db_table],
+                    )
+                    row = cursor.fetchone()
+                if row and row[0] >= self.ESTIMATE_FROM:
+                    return row[0]
+        return super().count
 
 
 class FilteredListView(View):

@@ -6,9 +6,10 @@ it; a leadership term links to the compact pages of the compacts it signed."""
 from urllib.parse import urlencode
 
 import django_tables2 as tables
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 
 from accounts.scope import can_edit
+from core.formats import status_badge
 from core.lists import (
     MAIN,
     NUMERIC,
@@ -19,7 +20,6 @@ from core.lists import (
     ListTable,
     StatusColumn,
     compact_url,
-    html_format,
     reverse_ids,
 )
 from schools.models import CharterNetwork, CharterSchool, LeadershipTerm
@@ -86,7 +86,7 @@ class LeadershipTermTable(ListTable):
     def render_person(self, value, record):
         if not self._may_correct(record):
             return value
-        return html_format(
+        return format_html(
             '{} <a class="small ms-1" href="{}">Correct<span class="visually-hidden"> the term of '
             "{}</span></a>",
             value,
@@ -107,7 +107,7 @@ class LeadershipTermTable(ListTable):
 
     def render_role(self, value, record):
         if record.title and record.title != value:
-            return html_format(
+            return format_html(
                 '{}<div class="small text-body-secondary">{}</div>', value, record.title
             )
         return value
@@ -117,8 +117,8 @@ class LeadershipTermTable(ListTable):
 
     def render_state(self, record):
         if record.is_open_on(self.today):
-            return StatusColumn.badge("open", "In post")
-        return StatusColumn.badge("ended", "Ended")
+            return status_badge("open", "In post")
+        return status_badge("ended", "Ended")
 
     def render_signed(self, record):
         signatures = record.scoped_signatures
@@ -208,4 +208,4 @@ class NetworkTable(ListTable):
         empty_text = "No network matches these filters."
 
     def render_website(self, value):
-        return html_format('<a href="{}" rel="noopener noreferrer">website</a>', value)
+        return format_html('<a href="{}" rel="noopener noreferrer">website</a>', value)
