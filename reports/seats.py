@@ -13,8 +13,8 @@ import datetime
 
 from django.utils.text import capfirst
 
+from core.formats import date_text, on_date
 from reports.figures import NOT_REAFFIRMED, REAFFIRMED, VACANT, SeatNote
-from reports.templatetags.reports_extras import precise_date
 from schools.choices import DatePrecision, role_in_sentence
 
 
@@ -45,8 +45,8 @@ def duration(since: datetime.date, today: datetime.date, precision: str) -> str:
 
 
 def _when(day: datetime.date, precision: str) -> str:
-    """ "on Jun 30, 2015", "in Jun 2015", "in 2015"."""
-    return f"{'on' if precision == DatePrecision.DAY else 'in'} {precise_date(day, precision)}"
+    """ "on 30 Jun 2015", "in Jun 2015", "in 2015"."""
+    return on_date(day, precision)
 
 
 def _precision(row: dict) -> str:
@@ -110,7 +110,7 @@ def seat_note(
         back = ", back in the seat" if returned else ""
         text = (
             f"{seat}: {who_left}; {who} {holder['person_name']}{back} (since "
-            f"{precise_date(holder['started_on'], precision)}) has not re-affirmed, for "
+            f"{date_text(holder['started_on'], precision)}) has not re-affirmed, for "
             f"{duration(holder['started_on'], today, precision)}"
         )
         return SeatNote(compact_id, NOT_REAFFIRMED, text)
@@ -120,7 +120,7 @@ def seat_note(
     )
     precision = _precision(gone)
     text = (
-        f"{seat}: {who_left}; seat vacant since {precise_date(gone['ended_on'], precision)}, "
+        f"{seat}: {who_left}; seat vacant since {date_text(gone['ended_on'], precision)}, "
         f"no successor recorded ({duration(gone['ended_on'], today, precision)})"
     )
     return SeatNote(compact_id, VACANT, text)

@@ -12,7 +12,6 @@ from django.utils import timezone
 from compacts.choices import CommitmentStatus, CompactStatus, MilestoneStatus
 from reports import cache as report_cache
 from reports import signals
-from reports.selectors import city_dashboard_get, city_figures_list
 from schools.choices import LeadershipRole
 from tests.compacts.factories import GrantFactory, ParticipantFactory, SignatoryFactory
 from tests.reports.builders import (
@@ -39,7 +38,7 @@ def compact(city_x):
 
 
 def dashboard(user, city):
-    return city_dashboard_get(user=user, slug=city.slug)
+    return report_cache.city_dashboard_get(user=user, slug=city.slug)
 
 
 def test_marking_a_milestone_done_shows_on_the_next_dashboard_load(viewer_client, city_x, compact):
@@ -136,12 +135,12 @@ def test_renaming_a_person_or_a_seat_of_no_city_shows_on_the_dashboard(viewer, c
 
 
 def test_renaming_a_city_shows_on_its_card(viewer, city_x, compact):
-    assert city_figures_list(user=viewer)[0].name == "Xville"
+    assert report_cache.city_figures_list(user=viewer)[0].name == "Xville"
 
     city_x.name = "Exville"
     city_x.save()
 
-    assert city_figures_list(user=viewer)[0].name == "Exville"
+    assert report_cache.city_figures_list(user=viewer)[0].name == "Exville"
 
 
 def test_grants_and_opt_in_changes_invalidate_their_city(city_x, compact):
@@ -162,7 +161,7 @@ def test_a_write_in_one_city_leaves_the_other_cities_cached(
     superuser, city_x, city_y, compact, django_assert_num_queries
 ):
     live_compact(city_y)
-    city_figures_list(user=superuser)
+    report_cache.city_figures_list(user=superuser)
     y_keys = report_cache.data_keys([city_y.id], timezone.localdate())
 
     commitment(compact)
@@ -171,7 +170,7 @@ def test_a_write_in_one_city_leaves_the_other_cities_cached(
     assert report_cache.get_many(y_keys, report_cache.CITY)
     # Only city X is computed again: the same five queries, for one city instead of two.
     with django_assert_num_queries(6):
-        cities = city_figures_list(user=superuser)
+        cities = report_cache.city_figures_list(user=superuser)
     assert [city.figures.commitments for city in cities] == [1, 0]
 
 
@@ -193,22 +192,22 @@ def test_bulk_writes_show_once_the_writer_invalidates(viewer, city_x, city_y, co
 
 def test_figures_computed_before_a_write_are_never_served_after_it(viewer, city_x, compact):
     today = timezone.localdate()
-    stale = city_figures_list(user=viewer)[0]
+    stale = report_cache.city_figures_list(user=viewer)[0]
     # A reader took the version tokens, then a write invalidated the city, then the reader
     # stored what it had computed from the old data.
     keys = report_cache.data_keys([city_x.id], today)
     commitment(compact)
     report_cache.set_many(keys, report_cache.CITY, {city_x.id: stale})
 
-    assert city_figures_list(user=viewer)[0].figures.commitments == 1
+    assert report_cache.city_figures_list(user=viewer)[0].figures.commitments == 1
 
 
 def test_an_evicted_version_token_never_brings_back_older_figures(viewer, city_x, compact):
-    assert city_figures_list(user=viewer)[0].figures.commitments == 0  # cached
+    assert report_cache.city_figures_list(user=viewer)[0].figures.commitments == 0  # cached
     commitment(compact)  # a new token for the city
     cache.delete(f"reports:version:city:{city_x.id}")  # ...evicted
 
-    assert city_figures_list(user=viewer)[0].figures.commitments == 1
+    assert report_cache.city_figures_list(user=viewer)[0].figures.commitments == 1
 
 
 def test_the_writes_of_a_transaction_invalidate_again_at_commit_in_one_callback(
