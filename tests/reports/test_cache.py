@@ -241,3 +241,20 @@ def test_the_city_card_shows_the_new_health_after_a_write(viewer_client, city_x,
     text = page_text(viewer_client.get("/cities/"))
     assert "At risk" in text
     assert "1 of 1 milestone is overdue (100%)" in text
+
+
+class _RefusingCache:
+    def __getattr__(self, name):
+        raise AssertionError(f"a selector touched the cache: cache.{name}")
+
+
+def test_selectors_compute_without_touching_the_cache(monkeypatch, viewer, city_x, compact):
+    from reports import selectors
+
+    c = commitment(compact)
+    milestone(c, timezone.localdate() - days(1))
+    monkeypatch.setattr(report_cache, "cache", _RefusingCache())
+    assert selectors.city_figures_list(user=viewer)[0].figures.overdue_milestones == 1
+    dashboard = selectors.city_dashboard_get(user=viewer, slug=city_x.slug)
+    assert dashboard.city.figures.overdue_milestones == 1
+    assert dashboard.charts is not None
