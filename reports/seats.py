@@ -10,10 +10,11 @@ reports/selectors.py reads, so that they can be checked by hand.
 from __future__ import annotations
 
 import datetime
+from functools import lru_cache
 
 from django.utils.text import capfirst
 
-from core.formats import date_text, on_date
+from core import formats
 from reports.figures import NOT_REAFFIRMED, REAFFIRMED, VACANT, SeatNote
 from schools.choices import DatePrecision, role_in_sentence
 
@@ -44,9 +45,14 @@ def duration(since: datetime.date, today: datetime.date, precision: str) -> str:
     return " ".join(parts)
 
 
+# Remembered: every computation words a note per seat, and Django's date formatting is the cost.
+date_text = lru_cache(maxsize=4096)(formats.date_text)
+_on_date = lru_cache(maxsize=4096)(formats.on_date)
+
+
 def _when(day: datetime.date, precision: str) -> str:
     """ "on 30 Jun 2015", "in Jun 2015", "in 2015"."""
-    return on_date(day, precision)
+    return _on_date(day, precision)
 
 
 def _precision(row: dict) -> str:
