@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.template.loader import render_to_string
 
 from reports import cache as report_cache
@@ -29,6 +30,12 @@ def scope_of(user, cities: list[dict]) -> str:
     return f"{'superuser' if user.is_superuser else 'member'}:{roles}"
 
 
+def _fragments() -> dict:
+    """How long a card or a portfolio row is kept on its own ({% cache %} under the city's data
+    key: release, day and version tokens): a write in one city renders only that city's again."""
+    return {"fragment_seconds": settings.DASHBOARD_CACHE_SECONDS}
+
+
 def city_list_content(user, cities: list[dict], keys: dict, today: datetime.date) -> dict:
     figures = report_cache.city_figures_list(user=user, cities=cities, keys=keys, today=today)
     counts = {colour: 0 for colour in ("red", "amber", "green")}
@@ -36,10 +43,14 @@ def city_list_content(user, cities: list[dict], keys: dict, today: datetime.date
         if city.health:
             counts[city.health.colour] += 1
     cards = [
-        {"city": city, "links": RecordLinks.for_city(city.slug, today) if city.figures else None}
+        {
+            "city": city,
+            "links": RecordLinks.for_city(city.slug, today) if city.figures else None,
+            "key": keys[city.id],
+        }
         for city in figures
     ]
-    context = {"cards": cards, "health_counts": counts, "today": today}
+    context = {"cards": cards, "health_counts": counts, "today": today} | _fragments()
     return {"content": render_to_string("reports/_city_list.html", context)}
 
 
@@ -107,5 +118,7 @@ def portfolio_content(
 ) -> dict:
     cities = report_cache.city_figures_list(user=user, cities=cities, keys=keys, today=today)
     rows, sort = portfolio.sort_rows([portfolio.portfolio_row(city) for city in cities], sort)
+    rows = [{"row": row, "city": row.city, "key": keys[row.city.id]} for row in rows]
     context = {"rows": rows, "columns": portfolio_columns(sort), "sort": sort, "today": today}
+    context |= _fragments()
     return {"content": render_to_string("reports/_portfolio.html", context)}

@@ -220,3 +220,20 @@ def test_a_new_release_renders_the_cached_content_afresh(settings, viewer_client
     assert not rendered(viewer_client.get(url))
     settings.RELEASE_ID = "next-release"
     assert rendered(viewer_client.get(url))
+
+
+@pytest.mark.parametrize(
+    ("page", "part"),
+    [("/cities/", "reports/_city_card.html"), ("/reports/", "reports/_portfolio_row.html")],
+)
+def test_a_write_in_one_city_renders_only_that_citys_card_or_row_again(
+    page, part, superuser_client, city_x, city_y, compact
+):
+    def parts(response) -> int:
+        return sum(template.name == part for template in response.templates)
+
+    live_compact(city_y)
+    assert parts(superuser_client.get(page)) == 2
+    commitment(compact)
+    response = superuser_client.get(page)
+    assert rendered(response) and parts(response) == 1
