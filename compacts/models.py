@@ -414,6 +414,8 @@ class Activity(TimeStampedModel):
             models.Index(fields=["compact", "-occurred_on", "-id"]),
             models.Index(fields=["-occurred_on", "-id"]),
             models.Index(fields=["commitment", "updated_at"]),
+            # Reports count each live compact's activities of the last 12 months: a range scan.
+            models.Index(fields=["compact", "occurred_on"], name="compacts_activity_window_idx"),
         ]
 
     def __str__(self) -> str:

@@ -296,6 +296,34 @@ NAME_ONLY_MIN_ACTIVITIES = 6
 STALE_COMMITMENT_DAYS = 90
 DASHBOARD_CACHE_SECONDS = int(os.environ.get("DASHBOARD_CACHE_SECONDS", "600"))
 
+
+# Release id: part of every report cache key, so a deploy never serves pages or figures cached by
+# the code before it. RELEASE_ID from the environment, else the checked-out git commit (read from
+# .git once, here: no subprocess), else "dev".
+def _git_commit(root: Path) -> str:
+    git = root / ".git"
+    try:
+        if git.is_file():  # a worktree: ".git" names the real git directory
+            git = Path(git.read_text().split(":", 1)[1].strip())
+        head = (git / "HEAD").read_text().strip()
+        if not head.startswith("ref: "):
+            return head
+        ref = head[5:]
+        common = git / "commondir"
+        base = (git / common.read_text().strip()).resolve() if common.is_file() else git
+        for directory in (git, base):
+            if (directory / ref).is_file():
+                return (directory / ref).read_text().strip()
+        for line in (base / "packed-refs").read_text().splitlines():
+            if line.endswith(f" {ref}"):
+                return line.split(" ", 1)[0]
+    except (OSError, IndexError):
+        pass
+    return ""
+
+
+RELEASE_ID = os.environ.get("RELEASE_ID") or _git_commit(BASE_DIR)[:12] or "dev"
+
 LIST_PAGE_SIZE = 50
 
 LOGGING = {

@@ -1,20 +1,21 @@
-"""Cached figures per city, in Django's configured cache (Redis when REDIS_URL is set).
+"""The report cache: the one module that stores what reports/selectors.py computes, and the
+rendered content of the report pages. Selectors compute and never touch the cache; views ask here.
 
 Every city has a version token, and so does the whole cache; a figure is stored under a key made
-of its kind, its city, "today" and both tokens. A write replaces the city's token
+of the release, its kind, its city, "today" and both tokens. A write replaces the city's token
 (`invalidate_cities`), so the next page load computes afresh: nothing has to know which keys exist.
 A reader takes the tokens *before* it queries the database, so figures computed from data that a
 concurrent write has since changed land under a token nobody reads any more.
 
-Writes through the ORM invalidate by signals (reports/signals.py). Bulk operations that bypass
-signals (bulk_create, bulk_update, QuerySet.update/delete, raw SQL), such as importers and
-generators, must call `invalidate_cities(city_ids)` or `invalidate_all()` when they are done.
+Writes announce the cities they changed (core.changes.city_changed, wired in reports/signals.py).
+Bulk operations such as importers and generators call `invalidate_cities(city_ids)` or
+`invalidate_all()` when they are done.
 
-The report pages also cache their rendered content (everything inside {% block content %}, never
-base.html with its user name and CSRF token) under `page_key`: a digest of the figures' keys of
-every city the page shows (so of their version tokens and "today"), the reader's scope, the query
-string that matters and `code_token()`, a fingerprint of the templates and modules that shape the
-HTML. A write changes a city's token, hence every page key that includes the city.
+The report pages also cache their content (everything inside {% block content %}, never base.html
+with its user name and CSRF token) under `page_key`: the release, the day and a digest of the
+cities' tokens, the reader's scope (cities and role in each) and the sort. A write changes a
+city's token, hence every page key that includes the city; a deploy changes settings.RELEASE_ID,
+hence every key.
 
 Note: the local-memory cache (no REDIS_URL) lives in one process; with several server processes a
 write invalidates only its own process's copy. Run with REDIS_URL wherever more than one process
@@ -23,99 +24,23 @@ serves pages.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import hashlib
 import uuid
-from collections.abc import Iterable
-from pathlib import Path
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+
+from reports import selectors
 
 CITY = "city"
 DASHBOARD = "dashboard"
 
 _PREFIX = "reports"
 _ALL = f"{_PREFIX}:version:all"
-
-
-def _schema() -> str:
-    """A fingerprint of the cached dataclasses: a deploy that changes them reads no old entries."""
-    from reports import charts, figures, selectors
-
-    names = []
-    for module in (figures, charts, selectors):
-        for value in sorted(vars(module).values(), key=lambda v: getattr(v, "__name__", "")):
-            if dataclasses.is_dataclass(value) and isinstance(value, type):
-                fields = ",".join(f.name for f in dataclasses.fields(value))
-                names.append(f"{value.__name__}({fields})")
-    return hashlib.sha1("|".join(names).encode()).hexdigest()[:8]
-
-
-_schema_cache: list[str] = []
-
-
-def _schema_token() -> str:
-    if not _schema_cache:
-        _schema_cache.append(_schema())
-    return _schema_cache[0]
-
-
-# Bump to drop every cached page when something outside code_token()'s files changes the HTML.
-PAGE_VERSION = "1"
-
-_CODE_FILES = (
-    "views.py",
-    "links.py",
-    "figures.py",
-    "charts.py",
-    "portfolio.py",
-    "pages.py",
-    "display.py",
-    "seats.py",
-    "templatetags/reports_extras.py",
-)
-
-
-def _code() -> str:
-    """A fingerprint of the report templates and the modules that shape the rendered content."""
-    digest = hashlib.sha1(PAGE_VERSION.encode())
-    here = Path(__file__).resolve().parent
-    templates = sorted((Path(settings.BASE_DIR) / "templates" / "reports").glob("*.html"))
-    for path in [*(here / name for name in _CODE_FILES), *templates]:
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:8]
-
-
-_code_cache: list[str] = []
-
-
-def code_token() -> str:
-    if not _code_cache:
-        _code_cache.append(f"{_schema_token()}{_code()}")
-    return _code_cache[0]
-
-
-def page_key(
-    page: str, keys: dict[int, str], today: datetime.date, *, scope: str, variant: str = ""
-) -> str:
-    """The key of a page's rendered content over the cities of `keys` (from `data_keys`, in the
-    order the page shows them): it changes with any of their tokens, the day (also when the page
-    shows no city), the reader's scope
-    (`scope`, e.g. the cities they read and their role in each) and `variant` (e.g. the sort)."""
-    parts = [scope, variant, *keys.values()]
-    digest = hashlib.sha1("\n".join(parts).encode()).hexdigest()
-    return f"{_PREFIX}:page:{code_token()}:{page}:{today.isoformat()}:{digest}"
-
-
-def get_page(key: str) -> dict | None:
-    return cache.get(key)
-
-
-def set_page(key: str, content: dict) -> None:
-    cache.set(key, content, timeout=settings.DASHBOARD_CACHE_SECONDS)
 
 
 def _city_version_key(city_id: int) -> str:
@@ -138,7 +63,7 @@ def data_keys(city_ids: list[int], today: datetime.date) -> dict[int, str]:
     if missing:
         cache.set_many(missing, timeout=None)
         tokens.update(missing)
-    stem = f"{_PREFIX}:{_schema_token()}:{today.isoformat()}:{tokens[_ALL]}"
+    stem = f"{_PREFIX}:{settings.RELEASE_ID}:{today.isoformat()}:{tokens[_ALL]}"
     return {
         city_id: f"{stem}:{city_id}:{tokens[_city_version_key(city_id)]}" for city_id in city_ids
     }
@@ -176,3 +101,77 @@ def invalidate_cities(city_ids: Iterable[int | None]) -> None:
 def invalidate_all() -> None:
     """Forget the cached figures of every city: after bulk loads and imports."""
     cache.set(_ALL, _new_token(), timeout=None)
+
+
+# --- figures: get or compute ------------------------------------------------------------------
+
+
+def city_figures_list(
+    *,
+    user,
+    cities: list[dict] | None = None,
+    keys: dict[int, str] | None = None,
+    today: datetime.date | None = None,
+) -> list[selectors.CityFigures]:
+    """`selectors.city_figures_list`, cached per city: only the cities whose figures are not
+    cached are computed, together. A caller that already holds `cities_in_scope(user)` and their
+    `data_keys` (of `today`) passes them in."""
+    today = today or timezone.localdate()
+    if cities is None:
+        cities = selectors.cities_in_scope(user)
+    if keys is None:
+        keys = data_keys([city["id"] for city in cities], today)
+    found = get_many(keys, CITY)
+    missing = [city for city in cities if city["id"] not in found]
+    if missing:
+        computed = selectors.compute_city_figures(missing, today)
+        set_many(keys, CITY, computed)
+        found.update(computed)
+    return [found[city["id"]] for city in cities]
+
+
+def city_dashboard_get(
+    *,
+    user,
+    slug: str,
+    city: dict | None = None,
+    keys: dict[int, str] | None = None,
+    today: datetime.date | None = None,
+) -> selectors.CityDashboard:
+    """`selectors.city_dashboard_get`, cached; 404 outside the user's scope. A caller that already
+    holds `city_in_scope(user, slug)` and its `data_keys` (of `today`) passes them in."""
+    today = today or timezone.localdate()
+    if city is None:
+        city = selectors.city_in_scope(user, slug)
+    if keys is None:
+        keys = data_keys([city["id"]], today)
+    dashboard = get_many(keys, DASHBOARD).get(city["id"])
+    if dashboard is None:
+        dashboard = selectors.compute_city_dashboard(city, today)
+        set_many(keys, DASHBOARD, {city["id"]: dashboard})
+        set_many(keys, CITY, {city["id"]: dashboard.city})
+    return dashboard
+
+
+# --- page content -----------------------------------------------------------------------------
+
+
+def page_key(
+    page: str, keys: dict[int, str], today: datetime.date, *, scope: str, variant: str = ""
+) -> str:
+    """The key of a page's rendered content over the cities of `keys` (from `data_keys`, in the
+    order the page shows them): it changes with the release, any of their tokens, the day (also
+    when the page shows no city), the reader's scope (`scope`, e.g. the cities they read and their
+    role in each) and `variant` (e.g. the sort)."""
+    parts = [scope, variant, *keys.values()]
+    digest = hashlib.sha1("\n".join(parts).encode()).hexdigest()
+    return f"{_PREFIX}:page:{settings.RELEASE_ID}:{page}:{today.isoformat()}:{digest}"
+
+
+def page(key: str, build: Callable[[], dict]) -> dict:
+    """The page's cached content under `key`, or `build()` rendered now and stored."""
+    content = cache.get(key)
+    if content is None:
+        content = build()
+        cache.set(key, content, timeout=settings.DASHBOARD_CACHE_SECONDS)
+    return content | {"content": mark_safe(content["content"])}  # noqa: S308 (our own render)

@@ -10,9 +10,6 @@ import datetime
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from html import escape
-
-from django.utils.safestring import SafeString
 
 from compacts.choices import CATEGORY_TIER, Category, CommitmentStatus
 from reports.links import RecordLinks, list_url, month_bounds, quarter_bounds
@@ -25,14 +22,6 @@ class Cell:
 
     value: int
     url: str | None
-
-    @property
-    def html(self) -> SafeString:
-        """The count, linked to its records when there are some (built without the template
-        engine: the data tables show a few hundred cells)."""
-        if self.url:
-            return SafeString(f'<a href="{escape(self.url)}">{self.value}</a>')
-        return SafeString(f'<span class="text-body-secondary">{self.value}</span>')
 
 
 def _cell(value: int, list_of: Callable[..., str], **filters) -> Cell:
@@ -60,8 +49,8 @@ class CommitmentsChart:
 
     def payload(self) -> dict:
         return {
-            "labels": [row.code for row in self.rows],
-            "titles": [row.label for row in self.rows],
+            "labels": [row.label for row in self.rows],
+            "titles": [f"{row.label} ({row.tier})" for row in self.rows],
             "datasets": [
                 {"status": code, "label": label, "data": [row.cells[i].value for row in self.rows]}
                 for i, (code, label) in enumerate(self.statuses)
@@ -125,16 +114,6 @@ class MonthRow:
     done: Cell
     due_cumulative: int
     done_cumulative: int
-
-    @property
-    def html(self) -> SafeString:
-        """The row of the data table (built in Python: a dashboard shows a decade of months)."""
-        return SafeString(
-            f'<tr><th scope="row" class="fw-normal">{self.month.strftime("%b %Y")}</th>'
-            f'<td class="text-end">{self.due.html}</td><td class="text-end">{self.done.html}</td>'
-            f'<td class="text-end">{self.due_cumulative}</td>'
-            f'<td class="text-end">{self.done_cumulative}</td></tr>'
-        )
 
 
 @dataclass(frozen=True)
@@ -202,16 +181,6 @@ class QuarterRow:
     @property
     def label(self) -> str:
         return _quarter_label(self.quarter)
-
-    @property
-    def html(self) -> SafeString:
-        """The row of the data table (built in Python: a dashboard shows a decade of quarters)."""
-        return SafeString(
-            f'<tr><th scope="row" class="fw-normal">{self.label}</th>'
-            f'<td class="text-end">{self.activities.html}</td>'
-            f'<td class="text-end">{self.milestones_done.html}</td>'
-            f'<td class="text-end">{self.commitments_achieved.html}</td></tr>'
-        )
 
     @property
     def outcomes(self) -> int:

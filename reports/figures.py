@@ -17,6 +17,7 @@ from functools import lru_cache
 from django.conf import settings
 
 from compacts.choices import LIVE_COMPACT_STATUSES, CommitmentStatus, CompactStatus
+from core.formats import percent_text
 
 RED, AMBER, GREEN = "red", "amber", "green"
 
@@ -52,14 +53,12 @@ class Ratio:
     @property
     def percent(self) -> str:
         """Cards: a whole percentage, or "n/a"."""
-        value = self.rounded(2)
-        return "n/a" if value is None else f"{value * 100:.0f}%"
+        return percent_text(self.rounded(2))
 
     @property
     def percent_exact(self) -> str:
         """Tables: the export's 3 places as a percentage with one decimal, or "n/a"."""
-        value = self.rounded(3)
-        return "n/a" if value is None else f"{value * 100:.1f}%"
+        return percent_text(self.rounded(3), places=1)
 
 
 @dataclass(frozen=True)

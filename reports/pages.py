@@ -1,5 +1,5 @@
-"""The content of the report pages (everything inside {% block content %}), rendered once and
-cached until one of the cities it shows changes (reports/cache.py, `page_key`).
+"""The content of the report pages (everything inside {% block content %}), rendered from templates
+once and cached by reports/cache.py (`page`, `page_key`) until one of the cities it shows changes.
 
 The content depends only on the figures, the reader's scope, "today" and the sort: it is rendered
 without the request, so nothing personal (the user's name, the CSRF token, messages) can slip into
@@ -9,14 +9,12 @@ a cached copy; base.html adds those on every request.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
 
+from django.conf import settings
 from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils.safestring import mark_safe
 
 from reports import cache as report_cache
-from reports import display, portfolio
+from reports import portfolio
 from reports.links import (
     RecordLinks,
     leadership_changes_url,
@@ -24,8 +22,6 @@ from reports.links import (
     signatories_url,
     window_start,
 )
-from reports.selectors import city_dashboard_get, city_figures_list
-from reports.templatetags.reports_extras import precise_date
 
 
 def scope_of(user, cities: list[dict]) -> str:
@@ -34,34 +30,34 @@ def scope_of(user, cities: list[dict]) -> str:
     return f"{'superuser' if user.is_superuser else 'member'}:{roles}"
 
 
-def cached(key: str, build: Callable[[], dict]) -> dict:
-    """The page's cached content under `key`, or `build()` rendered now and stored."""
-    content = report_cache.get_page(key)
-    if content is None:
-        content = build()
-        report_cache.set_page(key, content)
-    return content | {"content": mark_safe(content["content"])}  # noqa: S308 (our own render)
+def _fragments() -> dict:
+    """How long a card or a portfolio row is kept on its own ({% cache %} under the city's data
+    key: release, day and version tokens): a write in one city renders only that city's again."""
+    return {"fragment_seconds": settings.DASHBOARD_CACHE_SECONDS}
 
 
 def city_list_content(user, cities: list[dict], keys: dict, today: datetime.date) -> dict:
-    figures = city_figures_list(user=user, cities=cities, keys=keys, today=today)
+    figures = report_cache.city_figures_list(user=user, cities=cities, keys=keys, today=today)
     counts = {colour: 0 for colour in ("red", "amber", "green")}
     for city in figures:
         if city.health:
             counts[city.health.colour] += 1
-    context = {
-        "cards": [display.city_card(city, today) for city in figures],
-        "cities_count": f"{len(figures)} cit{'y' if len(figures) == 1 else 'ies'}",
-        "health_counts": counts,
-        "badges": {colour: display.health_badge(colour) for colour in counts},
-        "today": precise_date(today),
-        "portfolio_url": reverse("reports:portfolio"),
-    }
+    cards = [
+        {
+            "city": city,
+            "links": RecordLinks.for_city(city.slug, today) if city.figures else None,
+            "key": keys[city.id],
+        }
+        for city in figures
+    ]
+    context = {"cards": cards, "health_counts": counts, "today": today} | _fragments()
     return {"content": render_to_string("reports/_city_list.html", context)}
 
 
 def city_dashboard_content(user, city: dict, keys: dict, today: datetime.date) -> dict:
-    dashboard = city_dashboard_get(user=user, slug=city["slug"], city=city, keys=keys, today=today)
+    dashboard = report_cache.city_dashboard_get(
+        user=user, slug=city["slug"], city=city, keys=keys, today=today
+    )
     figures = dashboard.city
     compacts = [
         {
@@ -120,16 +116,9 @@ def portfolio_columns(sort: str) -> list[dict]:
 def portfolio_content(
     user, cities: list[dict], keys: dict, today: datetime.date, sort: str
 ) -> dict:
-    rows = [
-        portfolio.portfolio_row(city)
-        for city in city_figures_list(user=user, cities=cities, keys=keys, today=today)
-    ]
-    rows, sort = portfolio.sort_rows(rows, sort)
-    context = {
-        "rows": rows,
-        "lines": [display.portfolio_line(row) for row in rows],
-        "columns": portfolio_columns(sort),
-        "sort": sort,
-        "today": precise_date(today),
-    }
+    cities = report_cache.city_figures_list(user=user, cities=cities, keys=keys, today=today)
+    rows, sort = portfolio.sort_rows([portfolio.portfolio_row(city) for city in cities], sort)
+    rows = [{"row": row, "city": row.city, "key": keys[row.city.id]} for row in rows]
+    context = {"rows": rows, "columns": portfolio_columns(sort), "sort": sort, "today": today}
+    context |= _fragments()
     return {"content": render_to_string("reports/_portfolio.html", context)}

@@ -45,6 +45,9 @@ LABELS = {
     "health": "Health",
 }
 
+# The page's numeric figure columns, between the compacts and "in name only".
+FIGURE_COLUMNS = COLUMNS[3:9]
+
 RATIO_COLUMNS = frozenset(
     ("commitment_completion", "milestone_on_time", "signatory_retention", "charter_participation")
 )
@@ -58,6 +61,19 @@ class PortfolioRow:
 
     city: CityFigures
     values: dict
+
+    @property
+    def figure_cells(self) -> list[tuple[str, object, str]]:
+        """(column, data value, shown text) of the figures from completion to participation:
+        ratios export 3 places and show a percentage with one decimal."""
+        cells = []
+        for column in FIGURE_COLUMNS:
+            value = self.values[column]
+            if isinstance(value, Ratio):
+                cells.append((column, value.export, value.percent_exact))
+            else:
+                cells.append((column, value, value))
+        return cells
 
     def export_value(self, column: str) -> str:
         """The CSV cell: ratios with 3 decimals, booleans true/false, nothing as empty."""

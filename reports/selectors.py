@@ -10,7 +10,8 @@ Dashboards add month and quarter to the grouping for their charts; the query cou
 Counting reuses compacts/querysets.py (overdue, stale, on time, counted for completion), the same
 building blocks as the lists the figures link to, so a figure and its list cannot disagree.
 
-Results are cached per city (reports/cache.py) and invalidated by every write (reports/signals.py).
+Selectors compute and never touch the cache: reports/cache.py wraps them, per city, and is
+invalidated by every write (reports/signals.py).
 """
 
 from __future__ import annotations
@@ -28,7 +29,6 @@ from accounts.scope import readable_cities
 from compacts.choices import LIVE_COMPACT_STATUSES, MilestoneStatus
 from compacts.models import Activity, Commitment, Compact, Milestone, Participant, Signatory
 from compacts.querysets import overdue_milestone_q, stale_cutoff
-from reports import cache as report_cache
 from reports import seats
 from reports.charts import DashboardCharts, build_charts
 from reports.figures import (
@@ -71,61 +71,21 @@ def city_in_scope(user, slug: str) -> dict:
 
 
 def city_figures_list(
-    *,
-    user,
-    cities: list[dict] | None = None,
-    keys: dict[int, str] | None = None,
-    today: datetime.date | None = None,
+    *, user, cities: list[dict] | None = None, today: datetime.date | None = None
 ) -> list[CityFigures]:
-    """The cities in the user's scope, by name, each with its compacts and figures.
-
-    Cached per city: only cities whose figures are not cached are computed, together. A caller
-    that already holds `cities_in_scope(user)` and their `data_keys` (of `today`) passes them in.
-    """
-    today = today or timezone.localdate()
-    if cities is None:
-        cities = cities_in_scope(user)
-    if keys is None:
-        keys = report_cache.data_keys([city["id"] for city in cities], today)
-    found = report_cache.get_many(keys, report_cache.CITY)
-    missing = [city for city in cities if city["id"] not in found]
-    if missing:
-        computed = {
-            city_id: computation.city_figures()
-            for city_id, computation in _compute(missing, today, charts=False).items()
-        }
-        report_cache.set_many(keys, report_cache.CITY, computed)
-        found.update(computed)
-    return [found[city["id"]] for city in cities]
+    """The cities in the user's scope (or `cities`, dicts with CITY_FIELDS), by name, each with
+    its compacts and figures; today by default."""
+    cities = readable_cities(user) if cities is None else cities
+    figures = compute_city_figures(cities, today)
+    return [figures[city["id"]] for city in cities]
 
 
 def city_dashboard_get(
-    *,
-    user,
-    slug: str,
-    city: dict | None = None,
-    keys: dict[int, str] | None = None,
-    today: datetime.date | None = None,
+    *, user, slug: str, city: dict | None = None, today: datetime.date | None = None
 ) -> CityDashboard:
     """The dashboard of one city; 404 when the city does not exist or is outside the scope.
-
-    A caller that already holds `city_in_scope(user, slug)` and its `data_keys` (of `today`)
-    passes them in.
-    """
-    today = today or timezone.localdate()
-    if city is None:
-        city = city_in_scope(user, slug)
-    if keys is None:
-        keys = report_cache.data_keys([city["id"]], today)
-    dashboard = report_cache.get_many(keys, report_cache.DASHBOARD).get(city["id"])
-    if dashboard is None:
-        computation = _compute([city], today, charts=True)[city["id"]]
-        dashboard = CityDashboard(
-            city=computation.city_figures(), charts=computation.charts(), today=today
-        )
-        report_cache.set_many(keys, report_cache.DASHBOARD, {city["id"]: dashboard})
-        report_cache.set_many(keys, report_cache.CITY, {city["id"]: dashboard.city})
-    return dashboard
+    A caller that already holds `city_in_scope(user, slug)` passes it in."""
+    return compute_city_dashboard(city or city_in_scope(user, slug), today)
 
 
 def compute_city_figures(

@@ -1,7 +1,8 @@
 """City cards, the city dashboard and the portfolio overview: read-only pages over the selectors.
 
-Each page's content is cached (reports/pages.py): a warm request looks up the reader's cities
-(one query), their version tokens and the content, and renders only base.html around it.
+Each page's content is rendered by reports/pages.py and cached by reports/cache.py: a warm request
+looks up the reader's cities (one query), their version tokens (one get_many) and the content (one
+get), and renders only base.html around it.
 """
 
 from django.http import HttpResponse, HttpResponseBadRequest
@@ -11,7 +12,7 @@ from django.views.decorators.http import require_GET
 
 from reports import cache as report_cache
 from reports import pages, portfolio
-from reports.selectors import cities_in_scope, city_figures_list, city_in_scope
+from reports.selectors import cities_in_scope, city_in_scope
 
 EXPORTS = ("csv", "xlsx")
 
@@ -22,7 +23,9 @@ def city_list(request):
     cities = cities_in_scope(request.user)
     keys = report_cache.data_keys([city["id"] for city in cities], today)
     key = report_cache.page_key("cities", keys, today, scope=pages.scope_of(request.user, cities))
-    content = pages.cached(key, lambda: pages.city_list_content(request.user, cities, keys, today))
+    content = report_cache.page(
+        key, lambda: pages.city_list_content(request.user, cities, keys, today)
+    )
     return render(request, "reports/city_list.html", content)
 
 
@@ -35,7 +38,7 @@ def city_dashboard(request, slug):
     key = report_cache.page_key(
         "dashboard", keys, today, scope=pages.scope_of(request.user, [city])
     )
-    content = pages.cached(
+    content = report_cache.page(
         key, lambda: pages.city_dashboard_content(request.user, city, keys, today)
     )
     return render(request, "reports/city_dashboard.html", content)
@@ -53,7 +56,7 @@ def portfolio_overview(request):
     key = report_cache.page_key(
         "portfolio", keys, today, scope=pages.scope_of(request.user, cities), variant=sort
     )
-    content = pages.cached(
+    content = report_cache.page(
         key, lambda: pages.portfolio_content(request.user, cities, keys, today, sort)
     )
     return render(request, "reports/portfolio.html", content)
@@ -62,7 +65,8 @@ def portfolio_overview(request):
 def _portfolio_export(request, export: str, today):
     if export not in EXPORTS:
         return HttpResponseBadRequest("Unknown export format: use export=csv or export=xlsx.")
-    rows = [portfolio.portfolio_row(city) for city in city_figures_list(user=request.user)]
+    cities = report_cache.city_figures_list(user=request.user, today=today)
+    rows = [portfolio.portfolio_row(city) for city in cities]
     rows, _sort = portfolio.sort_rows(rows, request.GET.get("sort", "city"))
     if export == "csv":
         response = HttpResponse(portfolio.as_csv(rows), content_type="text/csv; charset=utf-8")

@@ -1,14 +1,12 @@
-"""Formatting for dashboards: dates at their precision, health colours in words."""
+"""Health in words for the report pages: every badge says "At risk", "Needs attention" or
+"On track", never a colour alone. Dates, percentages and status badges come from
+`{% load formats %}` (core/formats.py), as on every other page."""
 
-import datetime
 from functools import cache
-from html import escape
 
 from django import template
-from django.utils.html import format_html
+from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
-
-from schools.choices import DatePrecision
 
 register = template.Library()
 
@@ -17,18 +15,6 @@ HEALTH_LABELS = {
     "amber": "Needs attention",
     "green": "On track",
 }
-
-
-@register.filter
-def precise_date(value: datetime.date | None, precision: str = DatePrecision.DAY) -> str:
-    """A date shown only to the precision it is known to: "Dec 7, 2010", "Dec 2010", "2010"."""
-    if value is None:
-        return ""
-    if precision == DatePrecision.YEAR:
-        return str(value.year)
-    if precision == DatePrecision.MONTH:
-        return value.strftime("%b %Y")
-    return f"{value.strftime('%b')} {value.day}, {value.year}"
 
 
 @register.filter
@@ -47,32 +33,14 @@ def link_status(links, status: str) -> str:
     return links.commitments_with_status(status)
 
 
-def esc(value) -> str:
-    """Django's escape (html.escape of str(value)) without its check for lazy strings: for markup
-    built in Python where a page has hundreds of values."""
-    return escape(str(value))
-
-
 @register.filter
 @cache
 def health_badge(colour: str | None) -> SafeString:
-    """The health badge of a colour (None: no live compact)."""
-    dot = SafeString('<span class="health-dot" aria-hidden="true"></span>') if colour else ""
-    return format_html(
-        '<span class="badge health-badge {}">{}{}</span>',
-        health_class(colour),
-        dot,
-        health_label(colour),
-    )
-
-
-@register.filter
-def compact_status(compact) -> SafeString:
-    """A compact's status badge, and when it was signed (and ended)."""
-    ended = f" · ended {precise_date(compact.ended_on)}" if compact.ended_on else ""
-    return SafeString(
-        f'<span class="badge compact-status compact-status-{esc(compact.status)}">'
-        f"{esc(compact.status_label)}</span>\n"
-        '<span class="text-body-secondary small">signed '
-        f"{precise_date(compact.signed_on, compact.signed_on_precision)}{ended}</span>"
-    )
+    """The health badge of a colour (None: no live compact); a dot marks a live compact's health.
+    Shown a few hundred times a page in four variants: rendered once per colour."""
+    context = {
+        "css_class": health_class(colour),
+        "label": health_label(colour),
+        "dot": colour in HEALTH_LABELS,
+    }
+    return render_to_string("reports/_health_badge.html", context)

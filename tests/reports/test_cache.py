@@ -21,7 +21,6 @@ from compacts.choices import (
 )
 from core.changes import city_changed
 from reports import cache as report_cache
-from reports.selectors import city_dashboard_get, city_figures_list
 from schools.choices import LeadershipRole
 from schools.services import leadership_term_correct
 from tests.compacts.factories import GrantFactory, ParticipantFactory, SignatoryFactory
@@ -49,7 +48,7 @@ def compact(city_x):
 
 
 def dashboard(user, city):
-    return city_dashboard_get(user=user, slug=city.slug)
+    return report_cache.city_dashboard_get(user=user, slug=city.slug)
 
 
 def admin_save(record, user):
@@ -161,12 +160,12 @@ def test_renaming_a_person_or_a_seat_of_no_city_shows_on_the_dashboard(
 
 
 def test_renaming_a_city_shows_on_its_card(viewer, superuser, city_x, compact):
-    assert city_figures_list(user=viewer)[0].name == "Xville"
+    assert report_cache.city_figures_list(user=viewer)[0].name == "Xville"
 
     city_x.name = "Exville"
     admin_save(city_x, superuser)
 
-    assert city_figures_list(user=viewer)[0].name == "Exville"
+    assert report_cache.city_figures_list(user=viewer)[0].name == "Exville"
 
 
 def test_grants_and_opt_in_changes_invalidate_their_city(city_x, compact):
@@ -188,7 +187,7 @@ def test_a_write_in_one_city_leaves_the_other_cities_cached(
     superuser, city_x, city_y, compact, django_assert_num_queries
 ):
     live_compact(city_y)
-    city_figures_list(user=superuser)
+    report_cache.city_figures_list(user=superuser)
     y_keys = report_cache.data_keys([city_y.id], timezone.localdate())
 
     commitment(compact)
@@ -197,7 +196,7 @@ def test_a_write_in_one_city_leaves_the_other_cities_cached(
     assert report_cache.get_many(y_keys, report_cache.CITY)
     # Only city X is computed again: the same five queries, for one city instead of two.
     with django_assert_num_queries(6):
-        cities = city_figures_list(user=superuser)
+        cities = report_cache.city_figures_list(user=superuser)
     assert [city.figures.commitments for city in cities] == [1, 0]
 
 
@@ -220,22 +219,22 @@ def test_bulk_writes_show_once_the_writer_invalidates(viewer, city_x, city_y, co
 
 def test_figures_computed_before_a_write_are_never_served_after_it(viewer, city_x, compact):
     today = timezone.localdate()
-    stale = city_figures_list(user=viewer)[0]
+    stale = report_cache.city_figures_list(user=viewer)[0]
     # A reader took the version tokens, then a write invalidated the city, then the reader
     # stored what it had computed from the old data.
     keys = report_cache.data_keys([city_x.id], today)
     commitment(compact)
     report_cache.set_many(keys, report_cache.CITY, {city_x.id: stale})
 
-    assert city_figures_list(user=viewer)[0].figures.commitments == 1
+    assert report_cache.city_figures_list(user=viewer)[0].figures.commitments == 1
 
 
 def test_an_evicted_version_token_never_brings_back_older_figures(viewer, city_x, compact):
-    assert city_figures_list(user=viewer)[0].figures.commitments == 0  # cached
+    assert report_cache.city_figures_list(user=viewer)[0].figures.commitments == 0  # cached
     commitment(compact)  # a new token for the city
     cache.delete(f"reports:version:city:{city_x.id}")  # ...evicted
 
-    assert city_figures_list(user=viewer)[0].figures.commitments == 1
+    assert report_cache.city_figures_list(user=viewer)[0].figures.commitments == 1
 
 
 @pytest.mark.city_changes_on_commit
@@ -307,3 +306,20 @@ def test_the_city_card_shows_the_new_health_after_a_write(viewer_client, city_x,
     text = page_text(viewer_client.get("/cities/"))
     assert "At risk" in text
     assert "1 of 1 milestone is overdue (100%)" in text
+
+
+class _RefusingCache:
+    def __getattr__(self, name):
+        raise AssertionError(f"a selector touched the cache: cache.{name}")
+
+
+def test_selectors_compute_without_touching_the_cache(monkeypatch, viewer, city_x, compact):
+    from reports import selectors
+
+    c = commitment(compact)
+    milestone(c, timezone.localdate() - days(1))
+    monkeypatch.setattr(report_cache, "cache", _RefusingCache())
+    assert selectors.city_figures_list(user=viewer)[0].figures.overdue_milestones == 1
+    dashboard = selectors.city_dashboard_get(user=viewer, slug=city_x.slug)
+    assert dashboard.city.figures.overdue_milestones == 1
+    assert dashboard.charts is not None

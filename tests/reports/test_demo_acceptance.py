@@ -171,4 +171,4 @@ def test_the_demo_dashboards_equal_the_export_and_the_hand_count(demo):
     }
     rochester = demo.get("/cities/rochester/")
     assert page_metrics(rochester) == {}
-    assert "District-Charter Compact: terminated, ended Jun 1, 2013" in page_text(rochester)
+    assert "District-Charter Compact: terminated, ended 1 Jun 2013" in page_text(rochester)

@@ -202,7 +202,7 @@ def test_the_next_day_renders_the_content_afresh(viewer_client, city_x, compact,
     response = viewer_client.get(url)
 
     assert rendered(response)
-    assert f"{tomorrow:%b} {tomorrow.day}, {tomorrow.year}" in page_text(response)
+    assert f"{tomorrow.day} {tomorrow:%b} {tomorrow.year}" in page_text(response)
 
 
 def test_an_outsider_gets_404_even_when_the_dashboard_is_cached(
@@ -213,14 +213,36 @@ def test_an_outsider_gets_404_even_when_the_dashboard_is_cached(
     assert outsider_client.get(f"/cities/{city_x.slug}/").status_code == 404
 
 
-def test_changing_a_report_template_changes_every_page_key(settings, tmp_path):
-    templates = tmp_path / "templates" / "reports"
-    templates.mkdir(parents=True)
-    page = templates / "_page.html"
-    page.write_text("<p>{{ figures }}</p>")
-    settings.BASE_DIR = tmp_path
-    before = report_cache._code()
+def test_a_new_release_changes_every_figure_and_page_key(settings, city_x):
+    today = timezone.localdate()
+    keys = report_cache.data_keys([city_x.id], today)
+    page = report_cache.page_key("cities", keys, today, scope="member:1:viewer")
+    settings.RELEASE_ID = "next-release"
+    new_keys = report_cache.data_keys([city_x.id], today)
+    assert new_keys[city_x.id] != keys[city_x.id]
+    assert report_cache.page_key("cities", new_keys, today, scope="member:1:viewer") != page
 
-    page.write_text("<p>{{ figures }} and more</p>")
 
-    assert report_cache._code() != before
+def test_a_new_release_renders_the_cached_content_afresh(settings, viewer_client, city_x, compact):
+    url = f"/cities/{city_x.slug}/"
+    viewer_client.get(url)
+    assert not rendered(viewer_client.get(url))
+    settings.RELEASE_ID = "next-release"
+    assert rendered(viewer_client.get(url))
+
+
+@pytest.mark.parametrize(
+    ("page", "part"),
+    [("/cities/", "reports/_city_card.html"), ("/reports/", "reports/_portfolio_row.html")],
+)
+def test_a_write_in_one_city_renders_only_that_citys_card_or_row_again(
+    page, part, superuser_client, city_x, city_y, compact
+):
+    def parts(response) -> int:
+        return sum(template.name == part for template in response.templates)
+
+    live_compact(city_y)
+    assert parts(superuser_client.get(page)) == 2
+    commitment(compact)
+    response = superuser_client.get(page)
+    assert rendered(response) and parts(response) == 1

@@ -63,8 +63,8 @@ def test_a_seat_held_by_a_successor_who_reaffirmed_counts_as_held(city_x):
     [note] = figures.health.seats
     assert (note.state, note.is_problem) == (REAFFIRMED, False)
     assert note.text == (
-        "Superintendent of District of Ann Signer: signer Ann Signer left on Jun 30, 2013; "
-        "successor Bo Successor re-affirmed on Mar 2, 2014"
+        "Superintendent of District of Ann Signer: signer Ann Signer left on 30 Jun 2013; "
+        "successor Bo Successor re-affirmed on 2 Mar 2014"
     )
 
 
@@ -84,8 +84,8 @@ def test_a_successor_who_has_not_reaffirmed_is_named_with_how_long(city_x):
     assert note.state == NOT_REAFFIRMED
     # 2021-04-01 .. 2024-06-30: 3 years and 2 whole months.
     assert note.text == (
-        "Superintendent of District of Ann Signer: signer Ann Signer left on Jun 30, 2013; "
-        "successor Cy Later (since Apr 1, 2021) has not re-affirmed, for 3 years 2 months"
+        "Superintendent of District of Ann Signer: signer Ann Signer left on 30 Jun 2013; "
+        "successor Cy Later (since 1 Apr 2021) has not re-affirmed, for 3 years 2 months"
     )
 
 
@@ -126,8 +126,8 @@ def test_a_seat_whose_reaffirming_successor_left_too_is_not_held(city_x):
     [note] = figures.health.seats
     assert note.state == VACANT
     assert note.text.endswith(
-        "Bo Successor, who re-affirmed on Mar 2, 2014, left on Mar 22, 2021; "
-        "seat vacant since Mar 22, 2021, no successor recorded (3 years 3 months)"
+        "Bo Successor, who re-affirmed on 2 Mar 2014, left on 22 Mar 2021; "
+        "seat vacant since 22 Mar 2021, no successor recorded (3 years 3 months)"
     )
 
 
@@ -211,8 +211,8 @@ def test_the_dashboard_shows_each_seat_whose_signer_left(viewer_client, city_x):
         'Bo Successor <span class="badge text-bg-light border">re-affirmed</span>'
         in response.content.decode()
     )
-    assert "successor Bo Successor re-affirmed on Mar 2, 2014 (held)" in text
-    assert "signer Dee Gone left on Jun 30, 2013; seat vacant since Jun 30, 2013" in text
+    assert "successor Bo Successor re-affirmed on 2 Mar 2014 (held)" in text
+    assert "signer Dee Gone left on 30 Jun 2013; seat vacant since 30 Jun 2013" in text
     assert "1 of 2 signatory seats held by a signer or a successor who re-affirmed" in text
 
 
@@ -255,7 +255,7 @@ def test_a_network_ceos_departure_and_successor_show_on_every_city_it_signed_for
 
     for city in (city_x, city_y):
         [note] = _seat_note(superuser, city)
-        assert "successor Net Successor (since Jul 1, 2023) has not re-affirmed" in note
+        assert "successor Net Successor (since 1 Jul 2023) has not re-affirmed" in note
 
 
 def test_a_reaffirmation_invalidates_every_city_whose_compacts_the_seat_signed(
@@ -279,7 +279,7 @@ def test_a_reaffirmation_invalidates_every_city_whose_compacts_the_seat_signed(
 
     after = report_cache.data_keys([city_x.id, city_y.id], today)
     assert before[city_x.id] != after[city_x.id] and before[city_y.id] != after[city_y.id]
-    assert "successor Net Successor re-affirmed on Jan 9, 2024" in _seat_note(superuser, city_x)[0]
+    assert "successor Net Successor re-affirmed on 9 Jan 2024" in _seat_note(superuser, city_x)[0]
     assert "has not re-affirmed" in _seat_note(superuser, city_y)[0]
 
 
@@ -300,6 +300,6 @@ def test_a_signer_back_in_the_seat_is_not_called_a_successor(city_x):
     [note] = figures_of(city_x).figures.health.seats
 
     assert note.state == NOT_REAFFIRMED
-    assert "signer Ramon Return, back in the seat (since Oct 16, 2014) has not re-affirmed" in (
+    assert "signer Ramon Return, back in the seat (since 16 Oct 2014) has not re-affirmed" in (
         note.text
     )
