@@ -42,6 +42,8 @@ def compact(city_x):
 def hostile(compact):
     """Hostile text in every field staff type that the page shows."""
     city = compact.city
+    compact.title, compact.summary = f"Compact {BREAKOUT}", f"Summary {SCRIPT}"
+    compact.save()
     district = ParticipantFactory(
         compact=compact, organization=DistrictFactory(name=f"District {SCRIPT}", city=city)
     )
@@ -49,11 +51,17 @@ def hostile(compact):
         compact=compact, title=f"Commitment {SCRIPT}", description=f"Described {BREAKOUT}"
     )
     commitment.participants.set([district])
-    MilestoneFactory(commitment=commitment, title=f"Milestone {BREAKOUT}", due_on=TODAY)
-    ActivityFactory(compact=compact, commitment=commitment, title=f"Activity {SCRIPT}")
+    MilestoneFactory(
+        commitment=commitment, title=f"Milestone {BREAKOUT}", notes=SCRIPT, due_on=TODAY
+    )
+    ActivityFactory(
+        compact=compact, commitment=commitment, title=f"Activity {SCRIPT}", notes=BREAKOUT
+    )
     GrantFactory(compact=compact, funder=FunderFactory(name=f"Funder {BREAKOUT}"), purpose=SCRIPT)
     term = LeadershipTermFactory(
-        organization=district.organization, person__full_name=f"Person {BREAKOUT}"
+        organization=district.organization,
+        person__full_name=f"Person {BREAKOUT}",
+        title=f"Title {SCRIPT}",
     )
     SignatoryFactory(compact=compact, leadership_term=term)
     return compact
@@ -70,7 +78,7 @@ def test_what_staff_typed_is_escaped_rendered_and_cached(request, hostile, clien
             assert escaped in html
         for shown in ("District ", "Commitment ", "Described ", "Milestone ", "Activity "):
             assert shown in html
-        for shown in ("Funder ", "Person "):
+        for shown in ("Funder ", "Person ", "Title ", "Compact ", "Summary "):
             assert shown in html
 
 
