@@ -262,21 +262,26 @@ class CompactPage:
 
 
 def _records_version_sql() -> str:
-    """SQL for the latest `updated_at` and the number of the records the compact page shows
-    (signatories, participants, commitments, milestones, activities, grants) of the outer
-    compact, as one text: any write moves the time, any deletion the count. One scalar subquery
-    of the compact's own query, in SQL because six aggregates built by the ORM cost more to
-    compile than the page's cached render takes."""
+    """SQL for the latest `updated_at` and the number of the rows the compact page shows of the
+    outer compact, as one text: any write moves the time, any deletion the count. The rows: its
+    signatories, participants, commitments, milestones, activities and grants, and the terms at
+    its signatories' seats (who holds a seat now). One scalar subquery of the compact's own
+    query, in SQL because the aggregates built by the ORM cost more to compile than the page's
+    cached render takes. Names of people and organizations, which would cost more joins than
+    the rest together, move compacts.page_cache's city token instead."""
     compact_id = f"{Compact._meta.db_table}.id"
+    term, signatory = LeadershipTerm._meta.db_table, Signatory._meta.db_table
     selects = [
         f"SELECT updated_at FROM {model._meta.db_table} WHERE compact_id = {compact_id}"
         for model in (Signatory, Participant, Commitment, Activity, Grant)
-    ]
-    selects.append(
+    ] + [
         f"SELECT m.updated_at FROM {Milestone._meta.db_table} m"
         f" JOIN {Commitment._meta.db_table} c ON m.commitment_id = c.id"
-        f" WHERE c.compact_id = {compact_id}"
-    )
+        f" WHERE c.compact_id = {compact_id}",
+        f"SELECT t.updated_at FROM {term} t WHERE (t.organization_id, t.role) IN"
+        f" (SELECT s.organization_id, s.role FROM {term} s"
+        f" JOIN {signatory} g ON g.leadership_term_id = s.id WHERE g.compact_id = {compact_id})",
+    ]
     return (
         "SELECT COALESCE(CAST(MAX(updated_at) AS TEXT), '') || '/' || CAST(COUNT(*) AS TEXT)"
         f" FROM ({' UNION ALL '.join(selects)}) page_records"

@@ -22,6 +22,7 @@ from tests.compacts.factories import (
     ParticipantFactory,
     SignatoryFactory,
 )
+from tests.schools.factories import LeadershipTermFactory
 
 TODAY = timezone.localdate()
 
@@ -98,3 +99,17 @@ def test_a_warm_page_skips_the_queries_of_its_records(editor_client, compact):
     # grants; warm: the compact (with its records' version) alone.
     assert len(page_reads(cold)) == 6
     assert len(page_reads(warm)) == 1, "\n".join(page_reads(warm))
+
+
+def test_a_new_holder_of_a_signatory_seat_shows_at_once(viewer_client, compact):
+    term = SignatoryFactory(compact=compact).leadership_term
+    term.ended_on = TODAY - datetime.timedelta(days=30)
+    term.save()
+    assert "New Holder" not in body(viewer_client, page_url(compact))
+    LeadershipTermFactory(
+        organization=term.organization,
+        role=term.role,
+        person__full_name="New Holder",
+        started_on=TODAY - datetime.timedelta(days=1),
+    )
+    assert "Now in the seat: <strong>New Holder</strong>" in body(viewer_client, page_url(compact))
