@@ -1,7 +1,8 @@
 """Reads of compact records, always through the user's scope (accounts.scope)."""
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 
 from django.db.models import (
     BooleanField,
@@ -15,6 +16,7 @@ from django.db.models import (
     Subquery,
     Value,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -184,22 +186,109 @@ class CommitmentGroup:
     commitments: list
 
 
-@dataclass
 class CompactPage:
-    """Everything the compact page shows, read in a fixed number of queries."""
+    """Everything the compact page shows. Each part is read on first use, so a page whose cached
+    fragment is still current (compacts.page_cache) reads only the compact."""
 
-    compact: object
-    today: datetime.date
-    signatories: list[SignatoryRow]
-    districts: list
-    networks: list
-    independent_schools: list
-    other_participants: list
-    commitment_groups: list[CommitmentGroup]
-    commitment_count: int
-    activities: list
-    more_activities: bool
-    grants: list = field(default_factory=list)
+    def __init__(self, compact, today: datetime.date):
+        self.compact = compact
+        self.today = today
+
+    @property
+    def records_version(self) -> str:
+        """Changes whenever the compact or a record shown on its page is written, added or
+        deleted (_records_version_sql)."""
+        return f"{self.compact.updated_at.isoformat()}/{self.compact.records_version}"
+
+    @cached_property
+    def signatories(self) -> list[SignatoryRow]:
+        return _signatory_rows(self.compact, self.today)
+
+    @cached_property
+    def _participant_parts(self) -> tuple[list, list, list, list, dict]:
+        return _participants(self.compact, self.today)
+
+    @property
+    def districts(self) -> list:
+        return self._participant_parts[0]
+
+    @property
+    def networks(self) -> list:
+        return self._participant_parts[1]
+
+    @property
+    def independent_schools(self) -> list:
+        return self._participant_parts[2]
+
+    @property
+    def other_participants(self) -> list:
+        return self._participant_parts[3]
+
+    @cached_property
+    def _commitment_parts(self) -> tuple[list[CommitmentGroup], int]:
+        return _commitment_groups(self.compact, self.today, self._participant_parts[4])
+
+    @property
+    def commitment_groups(self) -> list[CommitmentGroup]:
+        return self._commitment_parts[0]
+
+    @property
+    def commitment_count(self) -> int:
+        return self._commitment_parts[1]
+
+    @cached_property
+    def _latest_activities(self) -> list:
+        return list(
+            Activity.objects.filter(compact=self.compact)
+            .select_related("commitment")
+            .order_by("-occurred_on", "-id")[: COMPACT_PAGE_ACTIVITIES + 1]
+        )
+
+    @property
+    def activities(self) -> list:
+        return self._latest_activities[:COMPACT_PAGE_ACTIVITIES]
+
+    @property
+    def more_activities(self) -> bool:
+        return len(self._latest_activities) > COMPACT_PAGE_ACTIVITIES
+
+    @cached_property
+    def grants(self) -> list:
+        return list(
+            Grant.objects.filter(compact=self.compact)
+            .select_related("funder")
+            .order_by("awarded_on", "id")
+        )
+
+
+def _records_version_sql() -> str:
+    """SQL for the latest `updated_at` and the number of the rows the compact page shows of the
+    outer compact, as one text: any write moves the time, any deletion the count. The rows: its
+    signatories, participants, commitments, milestones, activities and grants, and the terms at
+    its signatories' seats (who holds a seat now). One scalar subquery of the compact's own
+    query, in SQL because the aggregates built by the ORM cost more to compile than the page's
+    cached render takes. Names of people and organizations, which would cost more joins than
+    the rest together, move compacts.page_cache's city token instead."""
+    compact_id = f"{Compact._meta.db_table}.id"
+    term, signatory = LeadershipTerm._meta.db_table, Signatory._meta.db_table
+    selects = [
+        f"SELECT updated_at FROM {model._meta.db_table} WHERE compact_id = {compact_id}"
+        for model in (Signatory, Participant, Commitment, Activity, Grant)
+    ] + [
+        f"SELECT m.updated_at FROM {Milestone._meta.db_table} m"
+        f" JOIN {Commitment._meta.db_table} c ON m.commitment_id = c.id"
+        f" WHERE c.compact_id = {compact_id}",
+        f"SELECT t.updated_at FROM {term} t WHERE (t.organization_id, t.role) IN"
+        f" (SELECT s.organization_id, s.role FROM {term} s"
+        f" JOIN {signatory} g ON g.leadership_term_id = s.id WHERE g.compact_id = {compact_id})",
+    ]
+    return (
+        "SELECT COALESCE(CAST(MAX(updated_at) AS TEXT), '') || '/' || CAST(COUNT(*) AS TEXT)"
+        f" FROM ({' UNION ALL '.join(selects)}) page_records"
+    )
+
+
+_RECORDS_VERSION_SQL = _records_version_sql()
 
 
 def _signatory_rows(compact, today: datetime.date) -> list[SignatoryRow]:
@@ -339,35 +428,16 @@ def compact_page(*, user, pk: int) -> CompactPage:
     """The compact page: summary, signatories and their seats today, participants by sector,
     commitments by category with their milestones, the latest activities and the grants.
 
-    Queries: the compact, signatories with their seats' holders, participants with their
-    opt-ins, commitments with their milestones, activities, grants; the same whatever the size.
+    Queries: the compact with its records' version; then, when the page renders them, the
+    signatories with their seats' holders, participants with their opt-ins, commitments with
+    their milestones, activities, grants; the same whatever the size.
     """
-
-    compact = compact_get(user=user, pk=pk)
-    today = timezone.localdate()
-    signatories = _signatory_rows(compact, today)
-
-    districts, networks, independents, others, opt_ins = _participants(compact, today)
-    groups, commitment_count = _commitment_groups(compact, today, opt_ins)
-    activities = list(
-        Activity.objects.filter(compact=compact)
-        .select_related("commitment")
-        .order_by("-occurred_on", "-id")[: COMPACT_PAGE_ACTIVITIES + 1]
+    compact = _scoped_get(
+        Compact.objects.select_related("city").annotate(
+            records_version=RawSQL(_RECORDS_VERSION_SQL, ())
+        ),
+        user,
+        "city",
+        pk,
     )
-    grants = list(
-        Grant.objects.filter(compact=compact).select_related("funder").order_by("awarded_on", "id")
-    )
-    return CompactPage(
-        compact=compact,
-        today=today,
-        signatories=signatories,
-        districts=districts,
-        networks=networks,
-        independent_schools=independents,
-        other_participants=others,
-        commitment_groups=groups,
-        commitment_count=commitment_count,
-        activities=activities[:COMPACT_PAGE_ACTIVITIES],
-        more_activities=len(activities) > COMPACT_PAGE_ACTIVITIES,
-        grants=grants,
-    )
+    return CompactPage(compact, timezone.localdate())

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import partial
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -32,7 +33,7 @@ from accounts.scope import (
     editable_cities,
     require_editor,
 )
-from compacts import selectors, services
+from compacts import page_cache, selectors, services
 from compacts.forms import (
     ActivityForm,
     CommitmentForm,
@@ -286,11 +287,19 @@ def _form_factory(form_class, **kwargs):
 @require_GET
 def compact_detail(request, pk: int):
     page = selectors.compact_page(user=request.user, pk=pk)
+    editor = can_edit(request.user, page.compact.city_id)
+    here = quote(request.get_full_path(), safe="/")
     context = {
         "page": page,
         "compact": page.compact,
-        "can_edit": can_edit(request.user, page.compact.city_id),
+        "can_edit": editor,
+        "here": here,
         "activities_url": f"/activities/?compact={page.compact.pk}",
+        # The fragment (compacts.page_cache) differs by the right to edit and, for editors only,
+        # by the address their edit links return to.
+        "page_version": page_cache.page_version(page),
+        "fragment_here": here if editor else "",
+        "fragment_seconds": page_cache.FRAGMENT_SECONDS,
     }
     return render(request, "compacts/compact_detail.html", context)
 
