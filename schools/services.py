@@ -17,6 +17,7 @@ from django.utils.dateformat import format as date_format
 
 from core.audit import recorded_as
 from core.concurrency import lock_current
+from reminders.signals import term_closed
 from schools.choices import LeadershipRole
 from schools.models import LeadershipTerm, Organization, Person
 
@@ -132,6 +133,10 @@ def _close(term: LeadershipTerm, last_day, end_reason: str) -> None:
     term.end_reason = end_reason
     term.full_clean()
     term.save()
+    # Once committed: a signer of a live compact who leaves is news for the city (reminders).
+    transaction.on_commit(
+        lambda: term_closed.send(sender=LeadershipTerm, term_id=term.pk), robust=True
+    )
 
 
 def _compacts_signed_by(term: LeadershipTerm) -> list:
