@@ -7,4 +7,4 @@ class PreferencesForm(forms.ModelForm):
     class Meta:
         model = Preferences
         fields = ("frequency", "alerts", "iso_dates")
-        widgets = {"frequency": forms.RadioSelect}
+        widgets = {"frequency": forms.RadioSelect(attrs={"class": "form-check-input"})}

@@ -34,7 +34,7 @@ from reports.figures import VACANT
 from schools.models import LeadershipTerm, Organization
 
 # Rows shown per section; the counts and "see all" links cover the rest.
-SECTION_ROWS = 20
+SECTION_ROWS = 10
 DUE_HORIZONS = (14, 30, 90)
 
 # Tracked records and the path from each to its City, for "what changed since".
