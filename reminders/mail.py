@@ -45,8 +45,8 @@ def digest_message(user, preferences, period, work) -> EmailMultiAlternatives:
         parts.append(f"{work.counts['overdue']} overdue")
     if work.due:
         parts.append(f"{len(work.due)} due soon")
-    if work.seats:
-        parts.append(f"{len(work.seats)} seat{'s' if len(work.seats) != 1 else ''} to fill")
+    if work.seats_count:
+        parts.append(f"{work.seats_count} seat{'s' if work.seats_count != 1 else ''} to fill")
     if work.changes:
         parts.append(f"{work.changes_count} change{'s' if work.changes_count != 1 else ''}")
     noun = "weekly" if period.kind == "weekly" else "monthly"

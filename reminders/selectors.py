@@ -79,6 +79,7 @@ class MyWork:
     stale: list = field(default_factory=list)
     stale_count: int = 0
     seats: list[SeatLine] = field(default_factory=list)
+    seats_count: int = 0
     since: datetime.datetime | None = None
     changes: list[dict] = field(default_factory=list)
 
@@ -135,13 +136,21 @@ def my_work(
         user,
         "compact__city",
     )
-    work.stale = list(stale.select_related("compact__city").order_by("last_touch")[:SECTION_ROWS])
-    work.stale_count = stale.count()
+    # The last touch is the costly part (two subqueries a commitment): work it out once, for
+    # the count and the order, then load the few rows shown.
+    touched = list(stale.order_by("last_touch", "pk").values_list("pk", "last_touch"))
+    work.stale_count = len(touched)
+    shown = dict(touched[:SECTION_ROWS])
+    rows = Commitment.objects.select_related("compact__city").in_bulk(list(shown))
+    work.stale = [rows[pk] for pk in shown]
+    for row in work.stale:
+        row.last_touch = shown[row.pk]
     for row in (*work.overdue, *work.due):
         row.can_edit = by_id[row.commitment.compact.city_id]["role"] == Role.EDITOR
     for row in work.stale:
         row.can_edit = by_id[row.compact.city_id]["role"] == Role.EDITOR
-    work.seats = _seat_lines(user, today, by_id)
+    seat_lines = _seat_lines(user, today, by_id)
+    work.seats, work.seats_count = seat_lines[:SECTION_ROWS], len(seat_lines)
     if since is not None:
         work.changes = _changes(user, by_id, since, until)
     return work
