@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from reminders import selectors, services
 from reminders.forms import PreferencesForm
@@ -15,7 +15,7 @@ from reminders.selectors import DUE_HORIZONS
 from reminders.tokens import TOPICS, read_token
 
 
-@require_GET
+@require_safe
 def my_work(request):
     since = services.visit_record(user=request.user, now=timezone.now())
     work = selectors.my_work(user=request.user, today=timezone.localdate(), since=since)

@@ -165,3 +165,27 @@ def test_two_concurrent_runs_send_each_digest_once(city_x):
     assert errors == []
     assert sorted(message.to[0] for message in mail.outbox) == sorted(u.email for u in users)
     assert Delivery.objects.filter(state=State.SENT).count() == len(users)
+
+
+def test_hostile_names_are_escaped_in_the_html_digest(viewer, work_x):
+    hostile = '"><img src=x onerror=alert(1)><script>alert(1)</script>'
+    work_x.compact.title = hostile
+    work_x.compact.save()
+    services.digests_send()
+    [message] = _mails_to(viewer)
+    html = message.alternatives[0][0]
+    assert hostile not in html
+    assert "&lt;script&gt;" in html
+    assert hostile in message.body  # plain text is not markup
+
+
+def test_the_database_refuses_a_second_row_for_the_same_mail(viewer):
+    from django.db import IntegrityError, transaction
+
+    Delivery.objects.create(
+        user=viewer, kind=Kind.WEEKLY, period="2026-11-23", claimed_at=timezone.now()
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Delivery.objects.create(
+            user=viewer, kind=Kind.WEEKLY, period="2026-11-23", claimed_at=timezone.now()
+        )
