@@ -37,8 +37,10 @@ class City(TimeStampedModel):
     time_zone = models.CharField(
         max_length=64,
         default=default_time_zone,
+        blank=True,
         validators=[validate_time_zone],
-        help_text="IANA time zone, e.g. America/Chicago: digest weeks start Monday 00:00 here.",
+        help_text="IANA time zone, e.g. America/Chicago: digest weeks start Monday 00:00 here. "
+        "Empty: the site's zone.",
     )
     history = HistoricalRecords()
 
@@ -64,6 +66,8 @@ class City(TimeStampedModel):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_city_slug(self.name, self.state)
+        if not self.time_zone:
+            self.time_zone = default_time_zone()
         super().save(*args, **kwargs)
 
 

@@ -51,3 +51,10 @@ def test_a_city_time_zone_must_be_a_known_name():
     validate_time_zone("America/Chicago")
     with pytest.raises(ValidationError):
         validate_time_zone("Mars/Olympus_Mons")
+
+
+def test_a_city_saved_without_a_time_zone_takes_the_sites(db, settings):
+    from tests.schools.factories import CityFactory
+
+    settings.TIME_ZONE = "America/Denver"
+    assert CityFactory(name="Zoneless", state="CO", time_zone="").time_zone == "America/Denver"
