@@ -1,3 +1,4 @@
+import functools
 import zoneinfo
 
 from django.conf import settings
@@ -18,7 +19,13 @@ def default_time_zone() -> str:
     return settings.TIME_ZONE
 
 
+@functools.cache
+def _known_zones() -> frozenset[str]:
+    # available_timezones() walks the tz database on disk at every call.
+    return frozenset(zoneinfo.available_timezones())
+
+
 def validate_time_zone(value: str) -> None:
     """An IANA zone name that zoneinfo knows."""
-    if value not in zoneinfo.available_timezones():
+    if value not in _known_zones():
         raise ValidationError(f"{value!r} is not a time zone name such as America/Chicago.")
