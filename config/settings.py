@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "compacts",
     "reports",
     "history",
+    "reminders",
 ]
 
 MIDDLEWARE = [
@@ -230,6 +231,25 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "compact-tracker@localhost")
+
+# Reminders and digests (reminders/): EMAIL_URL (smtp://user:password@host:587/?tls=1, or
+# smtps://... for implicit TLS) overrides the EMAIL_HOST/... variables above; without either the
+# console backend prints mail, so `make run` needs nothing. SITE_URL makes links in mail absolute.
+if os.environ.get("EMAIL_URL"):
+    from urllib.parse import parse_qs, unquote, urlsplit
+
+    _email = urlsplit(os.environ["EMAIL_URL"])
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = _email.hostname or "localhost"
+    EMAIL_PORT = _email.port or (465 if _email.scheme == "smtps" else 25)
+    EMAIL_HOST_USER = unquote(_email.username or "")
+    EMAIL_HOST_PASSWORD = unquote(_email.password or "")
+    EMAIL_USE_SSL = _email.scheme == "smtps"
+    EMAIL_USE_TLS = parse_qs(_email.query).get("tls", ["0"])[0] in {"1", "true"}
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+REMINDERS_CLAIM_MINUTES = 30  # a claim older than this was left by a crashed run: retake it
+REMINDERS_MAX_ATTEMPTS = 5  # then a mail stays failed, for an admin to look at
 
 # Production hardening. HTTPS settings follow SECURE_SSL from the environment so that a local
 # `make run` over plain HTTP keeps working.

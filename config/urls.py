@@ -1,16 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from core.views import healthz
+from reminders.views import my_work
 
 urlpatterns = [
-    path(
-        "",
-        RedirectView.as_view(url="/cities/", permanent=False, http_method_names=["get", "head"]),
-        name="home",
-    ),
+    path("", my_work, name="home"),
     path("healthz", login_not_required(healthz), name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
@@ -18,6 +14,7 @@ urlpatterns = [
     path("", include("compacts.urls")),
     path("", include("schools.urls")),
     path("", include("history.urls")),
+    path("", include("reminders.urls")),
 ]
 
 handler400 = "core.errors.bad_request"

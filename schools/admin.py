@@ -99,7 +99,7 @@ class PersonTermInline(LeadershipTermInline):
 
 @admin.register(City)
 class CityAdmin(SchoolRecordAdmin):
-    list_display = ("name", "state", "slug", "compact_count", "updated_at")
+    list_display = ("name", "state", "slug", "time_zone", "compact_count", "updated_at")
     list_filter = ("state",)
     search_fields = ("name", "slug", "state")
     ordering = ("name", "state")

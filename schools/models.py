@@ -19,7 +19,12 @@ from schools.choices import (
     OrganizationKind,
     State,
 )
-from schools.validators import leaid_validator, nces_school_id_validator
+from schools.validators import (
+    default_time_zone,
+    leaid_validator,
+    nces_school_id_validator,
+    validate_time_zone,
+)
 
 
 class City(TimeStampedModel):
@@ -28,6 +33,15 @@ class City(TimeStampedModel):
     name = models.CharField(max_length=120)
     state = models.CharField(max_length=2, choices=State.choices)
     slug = models.SlugField(max_length=140, unique=True)
+    # Reminder periods (a week from Monday 00:00) begin at midnight where the city's staff are.
+    time_zone = models.CharField(
+        max_length=64,
+        default=default_time_zone,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text="IANA time zone, e.g. America/Chicago: digest weeks start Monday 00:00 here. "
+        "Empty: the site's zone.",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -52,6 +66,8 @@ class City(TimeStampedModel):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_city_slug(self.name, self.state)
+        if not self.time_zone:
+            self.time_zone = default_time_zone()
         super().save(*args, **kwargs)
 
 

@@ -21,6 +21,7 @@ from core.concurrency import lock_current
 from schools.changes import person_cities, seat_cities
 from schools.choices import LeadershipRole
 from schools.models import LeadershipTerm, Organization, Person
+from schools.signals import term_closed
 
 ANNOUNCED_DEPARTURE_HORIZON = datetime.timedelta(days=365)
 
@@ -136,6 +137,10 @@ def _close(term: LeadershipTerm, last_day, end_reason: str) -> None:
     term.full_clean()
     term.save()
     cities_changed(seat_cities(term.organization_id, term.role))
+    # Once committed: a signer of a live compact who leaves is news for the city (reminders).
+    transaction.on_commit(
+        lambda: term_closed.send(sender=LeadershipTerm, term_id=term.pk), robust=True
+    )
 
 
 def _compacts_signed_by(term: LeadershipTerm) -> list:

@@ -47,6 +47,7 @@ OPEN_WITHOUT_SIGN_IN = [
     "password_reset_complete",
     "password_reset_confirm",
     "password_reset_done",
+    "reminders:unsubscribe",
 ]
 
 

@@ -47,7 +47,7 @@ def browser_missing() -> str:
     return ""
 
 
-def sign_in_through_the_form(page, site, username: str) -> None:
+def sign_in_through_the_form(page, site, username: str, land_on: str = "/cities/") -> None:
     """The real sign-in form, as a person fills it in, and the code step for those who have an
     authenticator app (every administrator): the code their app shows now."""
     from django.contrib.auth import get_user_model
@@ -59,9 +59,12 @@ def sign_in_through_the_form(page, site, username: str) -> None:
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(lambda url: url.startswith(site("/cities/")) or "/two-step/" in url)
+    page.wait_for_url(lambda url: url == site("/") or "/two-step/" in url)
     if "/two-step/" in page.url:
         user = get_user_model().objects.get(username=username)
         page.get_by_label("Code").fill(code_for(TOTPDevice.objects.get(user=user)))
         page.get_by_role("button", name="Continue").click()
-    page.wait_for_url(site("/cities/"))
+    # Signing in lands on My work; most journeys carry on from the city list.
+    page.wait_for_url(site("/"))
+    if land_on != "/":
+        page.goto(site(land_on))

@@ -54,7 +54,8 @@ def test_an_admin_adds_a_viewer_of_one_city_who_then_sees_exactly_that_city(
     page.get_by_label("Username").fill("denver.funder")
     page.get_by_label("Password").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(site("/cities/"))
+    page.wait_for_url(site("/"))  # My work, the signed-in home page (issue 14)
+    page.goto(site("/cities/"))
     cards = page.locator(".city-cards > li")
     assert cards.count() == 1
     assert cards.get_by_role("heading", level=2).inner_text().startswith("Denver")

@@ -50,8 +50,8 @@ def test_a_person_signs_in_with_the_keyboard_alone(open_page, site):
     assert focus_is_visible(page)
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
-    page.wait_for_url(site("/cities/"))
-    assert page.get_by_role("heading", level=1).inner_text() == "Cities"
+    page.wait_for_url(site("/"))
+    assert page.get_by_role("heading", level=1).inner_text() == "My work"
 
 
 def test_an_editor_adds_an_activity_with_tab_typing_and_enter(open_page, site):

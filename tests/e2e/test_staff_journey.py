@@ -32,7 +32,12 @@ def _dashboard(page) -> dict:
 
 
 def _open_city(page, site, city: str) -> dict:
-    sign_in_through_the_form(page, site, site.staff)
+    """Program staff start on My work: what is due in their cities; from there, the city."""
+    sign_in_through_the_form(page, site, site.staff, land_on="/")
+    assert page.get_by_role("heading", level=1).inner_text() == "My work"
+    assert page.get_by_role("region", name="Overdue milestones").is_visible()
+    page.get_by_role("link", name="Cities", exact=True).click()
+    page.wait_for_url(site("/cities/"))
     page.get_by_role("link", name=f"Open the {city} dashboard").click()
     page.wait_for_url(re.compile(r"/cities/[\w-]+/$"))
     assert page.get_by_role("heading", level=1).inner_text().startswith(city)
