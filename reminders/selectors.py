@@ -12,7 +12,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -31,6 +31,7 @@ from compacts.models import (
 from compacts.querysets import overdue_milestone_q
 from reports import seats
 from reports.figures import VACANT
+from reports.selectors import seat_terms
 from schools.models import LeadershipTerm, Organization
 
 # Rows shown per section; the counts and "see all" links cover the rest.
@@ -180,30 +181,7 @@ def _seat_lines(user, today: datetime.date, by_id: dict) -> list[SeatLine]:
     }
     if not compacts:
         return []
-    signed_at_seat = Signatory.objects.filter(
-        compact_id__in=compacts,
-        leadership_term__organization_id=OuterRef("organization_id"),
-        leadership_term__role=OuterRef("role"),
-    )
-    terms = (
-        LeadershipTerm.objects.filter(Exists(signed_at_seat))
-        .order_by("organization_id", "role", "started_on", "id")
-        .values(
-            "id",
-            "organization_id",
-            "role",
-            "started_on",
-            "ended_on",
-            "date_precision",
-            "person_id",
-            organization_name=F("organization__name"),
-            person_name=F("person__full_name"),
-            signed_compact=F("signatures__compact_id"),
-            signatory_id=F("signatures__id"),
-            reaffirmed_on=F("signatures__reaffirmed_on"),
-            reaffirmed_precision=F("signatures__reaffirmed_on_precision"),
-        )
-    )
+    terms = seat_terms(list(compacts))
     terms_at: dict[tuple, dict[int, dict]] = defaultdict(dict)
     signed_at: dict[tuple, list[dict]] = defaultdict(list)
     for row in terms:

@@ -20,7 +20,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncMonth, TruncQuarter
 from django.http import Http404
 from django.utils import timezone
@@ -283,7 +283,7 @@ class _Rows:
                     n=Count("pk"), in_window=Count("pk", filter=_window(today, "occurred_on"))
                 )
             ),
-            terms=list(_seat_terms(compact_ids)),
+            terms=list(seat_terms(compact_ids)),
         )
 
     def of(self, compact_ids: set[int]) -> _Rows:
@@ -367,9 +367,10 @@ class _Rows:
                 )
 
 
-def _seat_terms(compact_ids: list[int]):
+def seat_terms(compact_ids) -> QuerySet:
     """Every term at a seat (organization, role) where a signatory of the compacts sat, one row
-    per signature of the term (signed_compact is None for a term that signed nothing)."""
+    per signature of the term (signed_compact and signatory_id are None for a term that signed
+    nothing). The dashboards' seat notes and My work (reminders) read seats through it."""
     signed_at_seat = Signatory.objects.filter(
         compact_id__in=compact_ids,
         leadership_term__organization_id=OuterRef("organization_id"),
@@ -389,6 +390,7 @@ def _seat_terms(compact_ids: list[int]):
             organization_name=F("organization__name"),
             person_name=F("person__full_name"),
             signed_compact=F("signatures__compact_id"),
+            signatory_id=F("signatures__id"),
             reaffirmed_on=F("signatures__reaffirmed_on"),
             reaffirmed_precision=F("signatures__reaffirmed_on_precision"),
         )
