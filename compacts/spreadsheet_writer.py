@@ -10,7 +10,7 @@ written as the services would write them, a few queries per 500 rows:
   changed record with its history row authored by the actor (a commitment's version also
   records its opt-in participants, as a save does);
 - the dashboards of the touched cities are invalidated at once and after commit (bulk writes
-  send no signals; see reports.signals).
+  send no signals; see core.changes).
 """
 
 from __future__ import annotations

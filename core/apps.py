@@ -6,6 +6,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Site"
 
     def ready(self):
-        from core import lookups
+        from core import city_versions, lookups
 
         lookups.register()
+        city_versions.connect()

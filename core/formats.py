@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from functools import lru_cache
 
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 
 DATE_FORMATS = {"day": "j M Y", "month": "M Y", "year": "Y"}
 DATETIME_FORMAT = "j M Y, H:i"
@@ -52,7 +54,15 @@ def date_text(value: datetime.date | None, precision: str | None = "day") -> str
         return ""
     if isinstance(value, datetime.datetime):
         value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    return date_format(value, DATE_FORMATS.get(precision or "day", DATE_FORMATS["day"]))
+    pattern = DATE_FORMATS.get(precision or "day", DATE_FORMATS["day"])
+    return _formatted_date(value, pattern, get_language())
+
+
+@lru_cache(maxsize=8192)
+def _formatted_date(value: datetime.date, pattern: str, language: str | None) -> str:
+    """Remembered per language (the month's name is translated): a page or a report words the
+    same few hundred dates again and again, and Django's date formatting is the cost."""
+    return date_format(value, pattern)
 
 
 def on_date(value: datetime.date | None, precision: str | None = "day") -> str:

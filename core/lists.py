@@ -392,12 +392,6 @@ class StatusColumn(tables.Column):
         return formats.status_badge(bound_column.accessor.resolve(record), value)
 
 
-# Kept importable for compacts/templatetags/compacts_tags.py until the compact page moves to
-# templates (issue 16, H5); the lists themselves use core.formats and format_html.
-day_month_year = formats.date_text
-html_format = format_html
-
-
 class ExportColumn:
     """One CSV column: a stable snake_case header and where its value comes from.
 

@@ -1,15 +1,14 @@
 """The report cache: the one module that stores what reports/selectors.py computes, and the
 rendered content of the report pages. Selectors compute and never touch the cache; views ask here.
 
-Every city has a version token, and so does the whole cache; a figure is stored under a key made
-of the release, its kind, its city, "today" and both tokens. A write replaces the city's token
-(`invalidate_cities`), so the next page load computes afresh: nothing has to know which keys exist.
+Every city has a version token, and so does the whole cache (core.city_versions, moved by every
+"city changed" signal); a figure is stored under a key made of the release, its kind, its city,
+"today" and both tokens, so the next page load after a write computes afresh.
 A reader takes the tokens *before* it queries the database, so figures computed from data that a
 concurrent write has since changed land under a token nobody reads any more.
 
-Writes announce the cities they changed (core.changes.city_changed, wired in reports/signals.py).
-Bulk operations such as importers and generators call `invalidate_cities(city_ids)` or
-`invalidate_all()` when they are done.
+Writes announce the cities they changed (core.changes.cities_changed); `invalidate_cities` and
+`invalidate_all` move the tokens directly, for tests and for a cache cleared by hand.
 
 The report pages also cache their content (everything inside {% block content %}, never base.html
 with its user name and CSRF token) under `page_key`: the release, the day and a digest of the
@@ -26,7 +25,6 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import uuid
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
@@ -34,39 +32,20 @@ from django.core.cache import cache
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from core import city_versions
 from reports import selectors
 
 CITY = "city"
 DASHBOARD = "dashboard"
 
 _PREFIX = "reports"
-_ALL = f"{_PREFIX}:version:all"
-
-
-def _city_version_key(city_id: int) -> str:
-    return f"{_PREFIX}:version:city:{city_id}"
-
-
-def _new_token() -> str:
-    return uuid.uuid4().hex[:12]
 
 
 def data_keys(city_ids: list[int], today: datetime.date) -> dict[int, str]:
-    """The key stem of each city's figures for today, from the current version tokens.
-
-    A missing token (never set, or evicted) is replaced by a fresh one, so an eviction can never
-    bring back figures stored under an older token.
-    """
-    version_keys = [_ALL] + [_city_version_key(city_id) for city_id in city_ids]
-    tokens = cache.get_many(version_keys)
-    missing = {key: _new_token() for key in version_keys if key not in tokens}
-    if missing:
-        cache.set_many(missing, timeout=None)
-        tokens.update(missing)
-    stem = f"{_PREFIX}:{settings.RELEASE_ID}:{today.isoformat()}:{tokens[_ALL]}"
-    return {
-        city_id: f"{stem}:{city_id}:{tokens[_city_version_key(city_id)]}" for city_id in city_ids
-    }
+    """The key stem of each city's figures for today, from the current version tokens."""
+    every_city, tokens = city_versions.tokens(city_ids)
+    stem = f"{_PREFIX}:{settings.RELEASE_ID}:{today.isoformat()}:{every_city}"
+    return {city_id: f"{stem}:{city_id}:{tokens[city_id]}" for city_id in city_ids}
 
 
 def get_many(keys: dict[int, str], kind: str) -> dict[int, object]:
@@ -91,16 +70,12 @@ def set_many(keys: dict[int, str], kind: str, values: dict[int, object]) -> None
 
 def invalidate_cities(city_ids: Iterable[int | None]) -> None:
     """Forget the cached figures of these cities (None entries are ignored)."""
-    tokens = {
-        _city_version_key(city_id): _new_token() for city_id in city_ids if city_id is not None
-    }
-    if tokens:
-        cache.set_many(tokens, timeout=None)
+    city_versions.move(list(city_ids))
 
 
 def invalidate_all() -> None:
-    """Forget the cached figures of every city: after bulk loads and imports."""
-    cache.set(_ALL, _new_token(), timeout=None)
+    """Forget the cached figures of every city."""
+    city_versions.move(None)
 
 
 # --- figures: get or compute ------------------------------------------------------------------

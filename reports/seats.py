@@ -10,7 +10,6 @@ reports/selectors.py reads, so that they can be checked by hand.
 from __future__ import annotations
 
 import datetime
-from functools import lru_cache
 
 from django.utils.text import capfirst
 
@@ -45,14 +44,9 @@ def duration(since: datetime.date, today: datetime.date, precision: str) -> str:
     return " ".join(parts)
 
 
-# Remembered: every computation words a note per seat, and Django's date formatting is the cost.
-date_text = lru_cache(maxsize=4096)(formats.date_text)
-_on_date = lru_cache(maxsize=4096)(formats.on_date)
-
-
 def _when(day: datetime.date, precision: str) -> str:
     """ "on 30 Jun 2015", "in Jun 2015", "in 2015"."""
-    return _on_date(day, precision)
+    return formats.on_date(day, precision)
 
 
 def _precision(row: dict) -> str:
@@ -116,7 +110,7 @@ def seat_note(
         back = ", back in the seat" if returned else ""
         text = (
             f"{seat}: {who_left}; {who} {holder['person_name']}{back} (since "
-            f"{date_text(holder['started_on'], precision)}) has not re-affirmed, for "
+            f"{formats.date_text(holder['started_on'], precision)}) has not re-affirmed, for "
             f"{duration(holder['started_on'], today, precision)}"
         )
         return SeatNote(compact_id, NOT_REAFFIRMED, text)
@@ -126,7 +120,7 @@ def seat_note(
     )
     precision = _precision(gone)
     text = (
-        f"{seat}: {who_left}; seat vacant since {date_text(gone['ended_on'], precision)}, "
+        f"{seat}: {who_left}; seat vacant since {formats.date_text(gone['ended_on'], precision)}, "
         f"no successor recorded ({duration(gone['ended_on'], today, precision)})"
     )
     return SeatNote(compact_id, VACANT, text)

@@ -11,7 +11,7 @@ Counting reuses compacts/querysets.py (overdue, stale, on time, counted for comp
 building blocks as the lists the figures link to, so a figure and its list cannot disagree.
 
 Selectors compute and never touch the cache: reports/cache.py wraps them, per city, and is
-invalidated by every write (reports/signals.py).
+invalidated by every write (core.city_versions).
 """
 
 from __future__ import annotations

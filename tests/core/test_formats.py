@@ -67,3 +67,13 @@ def test_template_filters_match_the_functions():
         "{% load formats %}{{ d|date_text }}|{{ d|date_text:'month' }}|{{ f|percent_text }}"
     ).render(Context({"d": datetime.date(2012, 1, 15), "f": 0.5}))
     assert html == "15 Jan 2012|Jan 2012|50%"
+
+
+def test_remembered_dates_still_follow_the_active_language():
+    from django.utils import translation
+
+    day = datetime.date(2012, 5, 15)
+    assert formats.date_text(day) == "15 May 2012"
+    with translation.override("de"):
+        assert formats.date_text(day) == "15 Mai 2012"
+    assert formats.date_text(day) == "15 May 2012"

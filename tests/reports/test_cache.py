@@ -232,7 +232,7 @@ def test_figures_computed_before_a_write_are_never_served_after_it(viewer, city_
 def test_an_evicted_version_token_never_brings_back_older_figures(viewer, city_x, compact):
     assert report_cache.city_figures_list(user=viewer)[0].figures.commitments == 0  # cached
     commitment(compact)  # a new token for the city
-    cache.delete(f"reports:version:city:{city_x.id}")  # ...evicted
+    cache.delete(f"versions:city:{city_x.id}")  # ...evicted
 
     assert report_cache.city_figures_list(user=viewer)[0].figures.commitments == 1
 
