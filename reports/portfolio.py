@@ -1,19 +1,21 @@
 """The portfolio overview: one row per city, every metric, sortable, and its CSV and XLSX exports.
 
 Page and exports read the same rows, so they cannot show different figures: a ratio is rounded
-once (3 places, half up) and shown as a percentage with one decimal on the page.
+once (3 places, half up), shown as a percentage with one decimal on the page and in the workbook,
+and exported as a decimal with 3 places in the CSV (scripts read it).
 """
 
 from __future__ import annotations
 
-import csv
-import io
+import datetime
 from dataclasses import dataclass
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
+from django.conf import settings
 
+from core import exports
+from core.formats import date_text
 from reports.figures import CityFigures, Ratio
+from reports.templatetags.reports_extras import health_label
 
 COLUMNS = (
     "city",
@@ -84,15 +86,6 @@ class PortfolioRow:
             return "true" if value else "false"
         return "" if value is None else str(value)
 
-    def xlsx_value(self, column: str):
-        value = self.values[column]
-        if isinstance(value, Ratio):
-            rounded = value.rounded(3)
-            return None if rounded is None else float(rounded)
-        if isinstance(value, bool):
-            return "true" if value else "false"
-        return value
-
 
 def portfolio_row(city: CityFigures) -> PortfolioRow:
     figures = city.figures
@@ -147,29 +140,158 @@ def sort_rows(rows: list[PortfolioRow], sort: str) -> tuple[list[PortfolioRow], 
     return [row for _value, row in present] + [row for _value, row in missing], sort
 
 
-def as_csv(rows: list[PortfolioRow]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    for row in rows:
-        writer.writerow([row.export_value(column) for column in COLUMNS])
-    return buffer.getvalue()
+def _percent(value) -> str:
+    return f"{value:.0%}"
 
 
-def as_xlsx(rows: list[PortfolioRow]) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Portfolio"
-    sheet.append(list(COLUMNS))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    ratio_columns = {index + 1 for index, column in enumerate(COLUMNS) if column in RATIO_COLUMNS}
-    for row in rows:
-        sheet.append([row.xlsx_value(column) for column in COLUMNS])
-        for cell in sheet[sheet.max_row]:
-            if cell.column in ratio_columns:
-                cell.number_format = "0.000"
-    sheet.freeze_panes = "B2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+def export_columns() -> tuple[exports.Column, ...]:
+    """Every exported column: the page's, then the health in words, its reasons and the day."""
+    per = exports.PERCENT
+    meanings = {
+        "city": ("The city.", 18, None),
+        "state": ("Its state.", 7, None),
+        "compacts": ("All the city's compacts, whatever their status.", 10, exports.INTEGER),
+        "commitment_completion": (
+            "Commitments achieved / all commitments except abandoned and superseded, over the "
+            "city's live compacts (active or renewed). n/a when there is none to count.",
+            14,
+            per,
+        ),
+        "milestone_on_time": (
+            "Milestones done by their due date / (done + missed + overdue).",
+            12,
+            per,
+        ),
+        "overdue_milestones": (
+            "Milestones planned or in progress whose due date has passed (due today is not "
+            "overdue; deferred never is).",
+            11,
+            exports.INTEGER,
+        ),
+        "signatory_retention": (
+            "Signatory seats held by their signer, or by a successor who re-affirmed the "
+            "compact / all signatory seats.",
+            12,
+            per,
+        ),
+        "leadership_changes_since_signing": (
+            "Terms at a signatory's organization and role that ended after the compact was "
+            "signed, each counted once.",
+            14,
+            exports.INTEGER,
+        ),
+        "charter_participation": (
+            "Open charter schools of the city taking part (directly or through their network) "
+            "/ open charter schools of the city.",
+            13,
+            per,
+        ),
+        "name_only": (
+            f"Collaboration in name only: at least {settings.NAME_ONLY_MIN_ACTIVITIES} "
+            "activities in the last 12 months, but no milestone completed and no commitment "
+            "achieved in them (true / false).",
+            10,
+            None,
+        ),
+        "stale_commitments": (
+            f"Commitments in progress untouched for more than {settings.STALE_COMMITMENT_DAYS} "
+            "days (the commitment, its milestones and its activities).",
+            11,
+            exports.INTEGER,
+        ),
+        "health": (
+            "The health as a code: red, amber or green; empty without a live compact.",
+            9,
+            None,
+        ),
+    }
+    columns = [
+        exports.Column(code, LABELS[code], meaning, width, number_format)
+        for code, (meaning, width, number_format) in meanings.items()
+    ]
+    columns[-1] = exports.Column("health", "Health code", *meanings["health"])
+    return (
+        *columns,
+        exports.Column(
+            "health_label",
+            "Health",
+            "The health in words. At risk (red): in name only, signatory retention under "
+            f"{_percent(settings.HEALTH_MIN_SIGNATORY_RETENTION)}, or more than "
+            f"{_percent(settings.HEALTH_MAX_OVERDUE_SHARE)} of milestones overdue. Needs "
+            "attention (amber): any overdue milestone or stale commitment. On track (green): "
+            "neither. No live compact: the city has no active or renewed compact.",
+            16,
+        ),
+        exports.Column(
+            "health_reasons",
+            "Why",
+            "The reasons behind the health, or why a city has no figures.",
+            70,
+        ),
+        exports.Column(
+            "as_of", "As of", "The day the figures are of (YYYY-MM-DD).", 12, exports.DATE
+        ),
+    )
+
+
+def no_figures_reason(city: CityFigures) -> str:
+    """Why a city without a live compact shows no figures: its compacts' status and end, worded
+    as on its dashboard."""
+    if not city.compacts:
+        return "No compact recorded."
+    states = [
+        f"{compact.title}: {compact.status_label.lower()}"
+        + (f", ended {date_text(compact.ended_on)}" if compact.ended_on else "")
+        for compact in city.compacts
+    ]
+    return "No live compact. " + "; ".join(states) + "."
+
+
+def _words(row: PortfolioRow) -> tuple[str, str]:
+    health = row.city.health
+    if health is None:
+        return health_label(None), no_figures_reason(row.city)
+    return health_label(health.colour), "; ".join(health.reasons)
+
+
+def as_csv(rows: list[PortfolioRow], today: datetime.date) -> bytes:
+    """The page's columns as codes (ratios 0.500, booleans true/false, nothing when n/a), then
+    the health in words, its reasons and the day."""
+    return exports.csv_bytes(
+        export_columns(),
+        (
+            [row.export_value(column) for column in COLUMNS] + [*_words(row), today.isoformat()]
+            for row in rows
+        ),
+    )
+
+
+def _xlsx_cell(row: PortfolioRow, column: str):
+    """Numbers as numbers (ratios shown as percentages by the column's format); "n/a" for a ratio
+    with nothing to count, and "no live compact" in the figure cells of a city without one."""
+    value = row.values[column]
+    if row.city.figures is None and column in COLUMNS[3:-1]:
+        return "no live compact"
+    if isinstance(value, Ratio):
+        rounded = value.rounded(3)
+        return "n/a" if rounded is None else float(rounded)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
+def as_xlsx(rows: list[PortfolioRow], today: datetime.date) -> bytes:
+    return exports.workbook_bytes(
+        sheet_title="Portfolio",
+        columns=export_columns(),
+        rows=(
+            [_xlsx_cell(row, column) for column in COLUMNS] + [*_words(row), today] for row in rows
+        ),
+        title="Compact Tracker: portfolio overview",
+        today=today,
+        notes=(
+            "One row per city in your scope. A city's figures take its live compacts (active or "
+            "renewed) together; a city without one says why instead.",
+            "Percentages are rounded half up to one decimal; n/a means there was nothing to count.",
+        ),
+    )

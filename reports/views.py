@@ -69,11 +69,13 @@ def _portfolio_export(request, export: str, today):
     rows = [portfolio.portfolio_row(city) for city in cities]
     rows, _sort = portfolio.sort_rows(rows, request.GET.get("sort", "city"))
     if export == "csv":
-        response = HttpResponse(portfolio.as_csv(rows), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(
+            portfolio.as_csv(rows, today), content_type="text/csv; charset=utf-8"
+        )
         response["Content-Disposition"] = f'attachment; filename="portfolio-{today}.csv"'
         return response
     response = HttpResponse(
-        portfolio.as_xlsx(rows),
+        portfolio.as_xlsx(rows, today),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = f'attachment; filename="portfolio-{today}.xlsx"'

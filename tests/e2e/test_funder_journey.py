@@ -5,6 +5,7 @@ records it counts. No page shows them an edit control, and a forged write is ref
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import re
 
@@ -31,6 +32,8 @@ COLUMNS = [
     "stale_commitments",
     "health",
 ]
+EXPORT_COLUMNS = [*COLUMNS, "health_label", "health_reasons", "as_of"]
+WORDS = {"red": "At risk", "amber": "Needs attention", "green": "On track"}
 
 
 def _portfolio_rows(page) -> list[dict]:
@@ -86,28 +89,47 @@ def test_a_funder_compares_downloads_and_follows_a_figure_and_can_change_nothing
     # CSV: the same rows in the same order with the same values as the page.
     filename, body = _download(page, "Download CSV")
     assert filename.endswith(".csv")
+    assert body.startswith("\ufeff".encode()), "a byte-order mark, so Excel reads UTF-8"
     table = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
-    assert table[0] == COLUMNS
+    assert table[0] == EXPORT_COLUMNS
     assert [line[0] for line in table[1:]] == [row["city"] for row in rows]
     for line, row in zip(table[1:], rows, strict=True):
-        for column, value in zip(COLUMNS, line, strict=True):
+        for column, value in zip(EXPORT_COLUMNS, line, strict=True):
             if column in row and column != "city":
                 assert value == row[column], (row["city"], column, value, row[column])
+        exported = dict(zip(EXPORT_COLUMNS, line, strict=True))
+        assert exported["health_label"] == WORDS.get(row["health"], "No live compact")
+        assert exported["health_reasons"], row["city"]
 
-    # XLSX: one sheet, the same rows, ratios as numbers.
+    # XLSX: the same rows under the labels people read, figures as numbers and percentages,
+    # a frozen header with filters, and a sheet that explains every column and the day.
     filename, body = _download(page, "Download XLSX")
     assert filename.endswith(".xlsx")
-    sheet = openpyxl.load_workbook(io.BytesIO(body), read_only=True).worksheets[0]
-    lines = list(sheet.iter_rows(values_only=True))
-    assert list(lines[0]) == COLUMNS
-    assert [line[0] for line in lines[1:]] == [row["city"] for row in rows]
-    for line, row in zip(lines[1:], rows, strict=True):
-        if row.get("health"):
-            assert line[COLUMNS.index("health")] == row["health"]
-            retention = line[COLUMNS.index("signatory_retention")]
-            if row["signatory_retention"]:
-                assert retention == pytest.approx(float(row["signatory_retention"]))
-            assert line[COLUMNS.index("overdue_milestones")] == int(row["overdue_milestones"])
+    workbook = openpyxl.load_workbook(io.BytesIO(body))
+    assert workbook.sheetnames == ["Portfolio", "Read me"]
+    sheet = workbook["Portfolio"]
+    assert sheet.freeze_panes == "B2" and sheet.auto_filter.ref.startswith("A1:")
+    header = [cell.value for cell in sheet[1]]
+    assert header[:4] == ["City", "State", "Compacts", "Commitment completion"]
+    lines = [dict(zip(EXPORT_COLUMNS, line, strict=True)) for line in sheet.iter_rows(min_row=2)]
+    assert [line["city"].value for line in lines] == [row["city"] for row in rows]
+    for line, row in zip(lines, rows, strict=True):
+        assert line["health_label"].value == WORDS.get(row["health"], "No live compact")
+        if not row.get("health"):
+            assert line["signatory_retention"].value == "no live compact"
+            continue
+        assert line["health"].value == row["health"]
+        retention = line["signatory_retention"]
+        if row["signatory_retention"]:
+            assert isinstance(retention.value, int | float)
+            assert retention.value == pytest.approx(float(row["signatory_retention"]))
+            assert retention.number_format == "0.0%"
+        else:
+            assert retention.value == "n/a"
+        assert line["overdue_milestones"].value == int(row["overdue_milestones"])
+        assert isinstance(line["as_of"].value, datetime.datetime)
+    readme = [line[0] for line in workbook["Read me"].iter_rows(values_only=True) if line[0]]
+    assert readme[1].startswith("As of ")
 
     # A city at risk, and the figure behind its overdue milestones.
     red = next(row for row in rows if row["health"] == "red" and row["overdue_milestones"] != "0")

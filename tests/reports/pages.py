@@ -59,10 +59,26 @@ def page_text(response) -> str:
 
 
 def csv_rows(response) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(response.content.decode())))
+    body = response.content.decode("utf-8")
+    assert body.startswith("\ufeff"), "the CSV starts with a byte-order mark for Excel"
+    return list(csv.DictReader(io.StringIO(body.removeprefix("\ufeff"))))
+
+
+def xlsx_sheet(response):
+    """The workbook's first sheet (the one that opens), whose header row has the labels people
+    read, in the order of the export's columns."""
+    from reports.portfolio import export_columns
+
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    header = [cell.value for cell in sheet[1]]
+    assert header == [column.label for column in export_columns()]
+    return sheet
 
 
 def xlsx_rows(response) -> list[dict[str, object]]:
-    sheet = load_workbook(io.BytesIO(response.content)).active
-    values = list(sheet.iter_rows(values_only=True))
-    return [dict(zip(values[0], row, strict=True)) for row in values[1:]]
+    """The data rows keyed by the CSV's column codes."""
+    from reports.portfolio import export_columns
+
+    codes = [column.code for column in export_columns()]
+    values = list(xlsx_sheet(response).iter_rows(values_only=True))
+    return [dict(zip(codes, row, strict=True)) for row in values[1:]]

@@ -168,7 +168,14 @@ def test_the_demo_dashboards_equal_the_export_and_the_hand_count(demo):
         "state": "NY",
         "compacts": "1",
         **dict.fromkeys(METRICS + ["health"], ""),
+        "health_label": "No live compact",
+        "health_reasons": (
+            "No live compact. District-Charter Compact: terminated, ended 1 Jun 2013."
+        ),
+        "as_of": today.isoformat(),
     }
+    assert exported["Boston"]["health_label"] == "At risk"
+    assert "2 of 2 signatories have left since signing" in exported["Boston"]["health_reasons"]
     rochester = demo.get("/cities/rochester/")
     assert page_metrics(rochester) == {}
     assert "District-Charter Compact: terminated, ended 1 Jun 2013" in page_text(rochester)

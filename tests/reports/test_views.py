@@ -3,16 +3,19 @@ them: figures, their links to the records they count, scope, exports equal to th
 counts."""
 
 import datetime
+import io
 import json
 import re
 
 import pytest
 from django.test import Client
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from accounts.choices import Role
 from compacts.choices import CommitmentStatus, CompactStatus, MilestoneStatus
 from core.context_processors import current_demo_banner
+from core.formats import date_text
 from tests.accounts.factories import MembershipFactory, UserFactory
 from tests.compacts.factories import ParticipantFactory
 from tests.reports.builders import (
@@ -31,6 +34,7 @@ from tests.reports.pages import (
     portfolio_page_rows,
     read_page,
     xlsx_rows,
+    xlsx_sheet,
 )
 from tests.schools.factories import CharterSchoolFactory, CityFactory, PersonFactory
 
@@ -266,6 +270,7 @@ COLUMNS = [
     "stale_commitments",
     "health",
 ]
+EXPORT_COLUMNS = [*COLUMNS, "health_label", "health_reasons", "as_of"]
 
 
 @pytest.fixture
@@ -279,9 +284,11 @@ def portfolio(superuser_client, city_x, city_y):
 
 def test_the_exports_have_the_columns_in_order_and_the_values_in_their_formats(portfolio):
     response = portfolio.get("/reports/?export=csv")
+    today = timezone.localdate().isoformat()
 
     assert response["Content-Type"].startswith("text/csv")
-    assert response.content.decode().splitlines()[0] == ",".join(COLUMNS)
+    # The page's columns keep their codes and places (scripts read them); the words follow.
+    assert response.content.decode("utf-8-sig").splitlines()[0] == ",".join(EXPORT_COLUMNS)
     rows = {row["city"]: row for row in csv_rows(response)}
     assert rows["Xville"] == {
         "city": "Xville",
@@ -296,36 +303,87 @@ def test_the_exports_have_the_columns_in_order_and_the_values_in_their_formats(p
         "name_only": "false",
         "stale_commitments": "0",
         "health": "red",
+        "health_label": "At risk",
+        "health_reasons": "1 of 3 milestones is overdue (33%)",
+        "as_of": today,
     }
-    assert rows["Yton"] | {"city": "", "state": ""} == dict.fromkeys(COLUMNS, "") | {
+    assert rows["Yton"] | {"city": "", "state": ""} == dict.fromkeys(EXPORT_COLUMNS, "") | {
         "compacts": "1",
         "overdue_milestones": "0",
         "leadership_changes_since_signing": "0",
         "name_only": "false",
         "stale_commitments": "0",
         "health": "green",
+        "health_label": "On track",
+        "health_reasons": "No overdue milestone, no stale commitment; no signatory recorded",
+        "as_of": today,
     }
-    assert rows["Rochester"] == dict.fromkeys(COLUMNS, "") | {
+    assert rows["Rochester"] == dict.fromkeys(EXPORT_COLUMNS, "") | {
         "city": "Rochester",
         "state": "NY",
         "compacts": "1",
+        "health_label": "No live compact",
+        "health_reasons": rows["Rochester"]["health_reasons"],
+        "as_of": today,
     }
+    assert rows["Rochester"]["health_reasons"].startswith("No live compact. ")
+    assert "terminated, ended 1 Jun 2013" in rows["Rochester"]["health_reasons"]
 
 
-def test_the_xlsx_export_holds_the_same_figures_as_the_csv(portfolio):
-    from_csv = csv_rows(portfolio.get("/reports/?export=csv"))
-    from_xlsx = xlsx_rows(portfolio.get("/reports/?export=xlsx"))
+def test_the_xlsx_export_holds_the_csv_figures_as_numbers_and_percentages(portfolio):
+    from_csv = {row["city"]: row for row in csv_rows(portfolio.get("/reports/?export=csv"))}
+    response = portfolio.get("/reports/?export=xlsx")
+    from_xlsx = {row["city"]: row for row in xlsx_rows(response)}
 
-    ratios = {"commitment_completion", "milestone_on_time", "signatory_retention"}
-    ratios.add("charter_participation")
+    ratios = ["commitment_completion", "milestone_on_time", "signatory_retention"]
+    ratios.append("charter_participation")
+    assert set(from_xlsx) == set(from_csv)
+    for city, row in from_xlsx.items():
+        for column in EXPORT_COLUMNS:
+            value, text = row[column], from_csv[city][column]
+            if city == "Rochester" and column in EXPORT_COLUMNS[3:11]:
+                assert value == "no live compact", column
+            elif column in ratios:
+                assert value == ("n/a" if text == "" else float(text)), (city, column)
+            elif column == "as_of":
+                assert value.date().isoformat() == text
+            else:
+                assert ("" if value is None else str(value)) == text, (city, column)
 
-    def as_text(column, value):
-        if value is None:
-            return ""
-        return f"{value:.3f}" if column in ratios else str(value)
+    sheet = xlsx_sheet(response)
+    xville = next(line for line in sheet.iter_rows(min_row=2) if line[0].value == "Xville")
+    by_code = dict(zip(EXPORT_COLUMNS, xville, strict=True))
+    assert by_code["signatory_retention"].value == 0.5
+    assert by_code["signatory_retention"].number_format == "0.0%"
+    assert by_code["overdue_milestones"].number_format == "0"
+    assert by_code["as_of"].number_format == "d mmm yyyy"
+    assert sheet.freeze_panes == "B2"
+    assert sheet.auto_filter.ref == f"A1:O{sheet.max_row}"
+    assert sheet.column_dimensions["O"].width == 12
 
-    assert list(from_xlsx[0]) == COLUMNS
-    assert [{k: as_text(k, v) for k, v in row.items()} for row in from_xlsx] == from_csv
+
+def test_the_workbook_explains_every_column_and_the_day(portfolio):
+    response = portfolio.get("/reports/?export=xlsx")
+    workbook = load_workbook(io.BytesIO(response.content))
+
+    assert workbook.sheetnames == ["Portfolio", "Read me"]
+    readme = [
+        [cell for cell in line if cell] for line in workbook["Read me"].iter_rows(values_only=True)
+    ]
+    as_of = date_text(timezone.localdate())
+    assert readme[1] == [f"As of {as_of}: every figure is computed from the records of that day."]
+    explained = {line[1]: line[2] for line in readme if len(line) == 3}
+    assert set(explained) >= set(EXPORT_COLUMNS)
+    assert "At risk (red)" in explained["health_label"]
+
+
+def test_text_that_looks_like_a_formula_stays_text_in_both_exports(superuser_client):
+    live_compact(CityFactory(name='=HYPERLINK("http://evil","x")', state="TX"))
+
+    csv_city = csv_rows(superuser_client.get("/reports/?export=csv"))[0]["city"]
+    xlsx_city = xlsx_rows(superuser_client.get("/reports/?export=xlsx"))[0]["city"]
+
+    assert csv_city == xlsx_city == '\'=HYPERLINK("http://evil","x")'
 
 
 def test_the_exports_match_the_page(portfolio):
