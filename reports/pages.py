@@ -14,7 +14,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 
 from reports import cache as report_cache
-from reports import portfolio
+from reports import portfolio, trends
 from reports.links import (
     RecordLinks,
     leadership_changes_url,
@@ -59,6 +59,7 @@ def city_dashboard_content(user, city: dict, keys: dict, today: datetime.date) -
         user=user, slug=city["slug"], city=city, keys=keys, today=today
     )
     figures = dashboard.city
+    trend = trends.city_trend_view(figures, today)
     compacts = [
         {
             "compact": compact,
@@ -86,7 +87,10 @@ def city_dashboard_content(user, city: dict, keys: dict, today: datetime.date) -
             "network_taking_part": schools_url(slug, independent=False, participating=True),
         },
         "charts": dashboard.charts,
-        "chart_data": dashboard.charts.payload() if dashboard.charts else None,
+        "chart_data": _chart_data(dashboard, trend),
+        "trend": trend,
+        "trend_ratios": trends.TREND_RATIOS,
+        "trend_counts": trends.TREND_COUNTS,
         "today": today,
         "window_start": window_start(today),
     }
@@ -95,6 +99,12 @@ def city_dashboard_content(user, city: dict, keys: dict, today: datetime.date) -
         "title": figures.name,
         "charts": dashboard.charts is not None,
     }
+
+
+def _chart_data(dashboard, trend) -> dict | None:
+    if dashboard.charts is None:
+        return None
+    return dashboard.charts.payload() | {"trend": trend.chart_payload()}
 
 
 def portfolio_columns(sort: str) -> list[dict]:

@@ -102,21 +102,24 @@
   function leadershipChart(data) {
     const canvas = byId("chart-leadership");
     if (!canvas || data.seats.length === 0) return null;
+    // "Superintendent, Boston Public Schools" on two lines: narrow screens keep the name.
+    const labels = data.seats.map((seat) => {
+      const comma = seat.indexOf(", ");
+      return comma < 0 ? seat : [seat.slice(0, comma), seat.slice(comma + 2)];
+    });
+    // A bar names its row by the label itself: Chart.js reads a number on a category axis as the
+    // bar's own position in the dataset, which drew terms in other seats' rows.
     const bars = (signed) =>
       data.bars
         .filter((bar) => bar.signed === signed)
-        .map((bar) => ({ x: [bar.from, bar.to], y: bar.seat, person: bar.person, inPost: bar.inPost }));
+        .map((bar) => ({ x: [bar.from, bar.to], y: labels[bar.seat], person: bar.person, inPost: bar.inPost }));
     const starts = data.bars.map((bar) => bar.from).concat(data.signings.map((s) => s.at));
     // One row per seat: grow the box with the number of seats rather than squeeze the bars.
     canvas.parentElement.style.height = Math.max(200, 90 + data.seats.length * 46) + "px";
     return new Chart(canvas, {
       type: "bar",
       data: {
-        // "Superintendent, Boston Public Schools" on two lines: narrow screens keep the name.
-        labels: data.seats.map((seat) => {
-          const comma = seat.indexOf(", ");
-          return comma < 0 ? seat : [seat.slice(0, comma), seat.slice(comma + 2)];
-        }),
+        labels,
         datasets: [
           { label: "Term of a signatory", data: bars(true), backgroundColor: "#1f3a5f", borderColor: "#fff", borderWidth: 1, grouped: false, borderSkipped: false },
           { label: "Other terms in the seat", data: bars(false), backgroundColor: "#9ec5fe", borderColor: "#fff", borderWidth: 1, grouped: false, borderSkipped: false },
@@ -172,6 +175,45 @@
     });
   }
 
+  const TREND_COLOURS = {
+    commitment_completion: "#198754",
+    milestone_on_time: "#0d6efd",
+    signatory_retention: "#b02a37",
+    charter_participation: "#6f42c1",
+  };
+
+  function trendChart(data) {
+    const canvas = byId("chart-trend");
+    if (!canvas || !data || data.labels.length < 2) return null;
+    return new Chart(canvas, {
+      type: "line",
+      data: {
+        labels: data.labels,
+        datasets: data.datasets.map((dataset) => ({
+          label: dataset.label,
+          data: dataset.data,
+          borderColor: TREND_COLOURS[dataset.metric] || "#6c757d",
+          backgroundColor: TREND_COLOURS[dataset.metric] || "#6c757d",
+          borderWidth: 2,
+          pointRadius: 0,
+          stepped: true,
+          spanGaps: false,
+        })),
+      },
+      options: {
+        interaction: { mode: "index", intersect: false },
+        scales: {
+          y: { min: 0, max: 100, grid: { color: GRID }, ticks: { callback: (value) => `${value}%` } },
+          x: { grid: { display: false }, ticks: { autoSkip: true, maxRotation: 0 } },
+        },
+        plugins: {
+          legend: { position: "bottom" },
+          tooltip: { callbacks: { label: (item) => `${item.dataset.label}: ${item.formattedValue}%` } },
+        },
+      },
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
     document.querySelectorAll("[data-print]").forEach((button) => {
       button.addEventListener("click", () => window.print());
@@ -192,6 +234,7 @@
       milestonesChart(data.milestones),
       leadershipChart(data.leadership),
       activitiesChart(data.activities),
+      trendChart(data.trend),
     ].filter(Boolean);
 
     // Paper is narrower than most screens: redraw at the printed size, and back afterwards.

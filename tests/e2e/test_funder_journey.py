@@ -172,6 +172,28 @@ def test_a_funder_compares_downloads_and_follows_a_figure_and_can_change_nothing
     # A forged write, with the funder's session and a valid CSRF token, is refused.
     _assert_a_direct_post_is_refused(page, site, red["slug"])
 
+    # Boston's leadership chart: every term is drawn in its own seat's row (the mayor's terms
+    # once landed in the superintendent's).
+    page.goto(site("/cities/boston/"))
+    drawn = page.evaluate(
+        """() => {
+          const chart = Chart.getChart(document.getElementById('chart-leadership'));
+          const data = JSON.parse(document.getElementById('dashboard-data').textContent);
+          const rows = [];
+          chart.data.datasets.forEach((dataset, index) => {
+            chart.getDatasetMeta(index).data.forEach((bar, i) => {
+              const raw = dataset.data[i];
+              const term = data.leadership.bars.find(
+                (b) => b.person === raw.person && b.from === raw.x[0]);
+              rows.push({drawn: chart.scales.y.getValueForPixel(bar.y), seat: term.seat});
+            });
+          });
+          return {rows, seats: data.leadership.seats.length};
+        }"""
+    )
+    assert drawn["seats"] >= 2 and len(drawn["rows"]) >= 3
+    assert all(row["drawn"] == row["seat"] for row in drawn["rows"]), drawn["rows"]
+
 
 def _assert_a_direct_post_is_refused(page, site, slug: str) -> None:
     from compacts.models import Milestone
