@@ -241,7 +241,7 @@ class MilestoneDoneForm(BootstrapFormMixin, VersionedFormMixin, forms.Form):
 
     completed_on = forms.DateField(label="Completed on", widget=date_input())
     evidence_url = forms.URLField(
-        label="Evidence link (optional)",
+        label="Evidence link",
         max_length=500,
         required=False,
         assume_scheme="https",
@@ -270,7 +270,6 @@ class ActivityForm(RecordForm):
         queryset=Commitment.objects.none(),
         required=False,
         label="Commitment it served",
-        help_text="Optional.",
     )
     district_attendees = forms.IntegerField(min_value=0, initial=0, label="District attendees")
     charter_attendees = forms.IntegerField(min_value=0, initial=0, label="Charter attendees")

@@ -201,6 +201,7 @@ def _edit(
     submit="Save",
     done_url: str = "",
     context: dict | None = None,
+    done_verb: str = "saved",
 ):
     """Bind, validate and hand cleaned_data to the update service with the loaded version; on a
     concurrent change show the conflict, keep the input and carry the new version. Success goes
@@ -237,7 +238,7 @@ def _edit(
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"{capfirst(noun)} “{saved}” saved.")
+            messages.success(request, f"{capfirst(noun)} “{saved}” {done_verb}.")
             return redirect(_safe_next(request) or done_url)
     return _render_form(
         request, form=form, title=title, compact=compact, submit=submit, record=record, **extra
@@ -586,6 +587,7 @@ def milestone_done(request, pk: int):
         noun="milestone",
         title=f"Mark done: {milestone.title}",
         submit="Mark done",
+        done_verb="marked done",
     )
 
 

@@ -7,3 +7,12 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   });
 });
+
+// A form sent back with mistakes opens at its first one: on a phone the banner at the top says
+// "correct what is marked below" while the marked field can be a screen further down.
+document.addEventListener("DOMContentLoaded", () => {
+  const first = document.querySelector("main form .is-invalid, main form [aria-invalid='true']");
+  if (!first) return;
+  first.scrollIntoView({ block: "center" });
+  first.focus({ preventScroll: true });
+});

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from compacts.models import Milestone
+from core.concurrency import version_token
 from reminders.models import Preferences
 from reminders.selectors import CHANGE_PATHS
 from tests.accounts.factories import UserFactory
@@ -51,6 +52,23 @@ def test_the_one_step_actions_are_offered_to_editors_only(editor_client, viewer_
     viewer_page = _page(viewer_client)
     assert done_url not in viewer_page
     assert seat_url not in viewer_page
+
+
+def test_the_actions_come_back_to_my_work(editor_client, work_x):
+    page = _page(editor_client)
+    assert f'{reverse("compacts:milestone_done", args=[work_x.overdue.pk])}?next=/"' in page
+    assert f'{reverse("compacts:commitment_edit", args=[work_x.stale.pk])}?next=/"' in page
+
+    response = editor_client.post(
+        reverse("compacts:milestone_done", args=[work_x.overdue.pk]) + "?next=/",
+        {
+            "completed_on": work_x.overdue.due_on.isoformat(),
+            "version": version_token(work_x.overdue),
+        },
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == "/"
 
 
 def test_each_line_links_to_its_record(viewer_client, work_x):
