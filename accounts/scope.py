@@ -328,3 +328,13 @@ def can_rename_person(user, person: Person) -> bool:
         for term in LeadershipTerm.objects.filter(person=person).select_related("organization")
     }
     return all(can_edit_seat(user, organization, role) for organization, role in seats)
+
+
+def readable_organizations(user) -> QuerySet[Organization]:
+    """The organizations a user may name or look up: those of their cities, and those of no city
+    (networks, funders, associations: reference data every member reads), as history reads them.
+    An organization of another city stays unknown to them."""
+    if user.is_superuser:
+        return Organization.objects.all()
+    cities = visible_cities(user).values("id")
+    return Organization.objects.filter(Q(city__in=cities) | Q(city__isnull=True))

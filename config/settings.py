@@ -77,6 +77,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the body (CSRF does, on every POST): an oversized one is refused.
+    "core.request_limits.BoundedRequestMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -95,6 +97,11 @@ MIDDLEWARE = [
     # Last, so that a locked-out sign-in is answered after authentication has run.
     "axes.middleware.AxesMiddleware",
 ]
+
+# The largest body a request may have: the largest upload (an NCES directory, 16 MB) and the rest
+# of its form. Set a body limit on the proxy in front too (README).
+MAX_REQUEST_BYTES = int(os.environ.get("MAX_REQUEST_BYTES", str(17 * 1024 * 1024)))
+FILE_UPLOAD_HANDLERS = ["core.request_limits.BoundedUploadHandler"]
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

@@ -45,17 +45,23 @@ def version_token(record: models.Model) -> str:
 
 
 def parse_version(token: str | None) -> datetime.datetime | None:
-    """The instant a version token names, or None for an unreadable token."""
+    """The instant a version token names, or None for an unreadable token: one without a time
+    zone, or one that has no UTC instant ("9999-12-31T23:59:59-23:59" is past year 9999 in UTC,
+    and the database conversion overflowed)."""
     try:
-        return datetime.datetime.fromisoformat(token)
-    except (TypeError, ValueError):
+        loaded = datetime.datetime.fromisoformat(token)
+        if loaded.tzinfo is None:
+            return None
+        loaded.astimezone(datetime.UTC)
+    except (TypeError, ValueError, OverflowError):
         return None
+    return loaded
 
 
 def is_current(record: models.Model, token: str) -> bool:
     """Whether `token` names the stored version of `record` (an unreadable token never does)."""
     loaded = parse_version(token)
-    return loaded is not None and loaded.tzinfo is not None and loaded == record.updated_at
+    return loaded is not None and loaded == record.updated_at
 
 
 def loaded_version(record: models.Model, token: str | None):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from accounts.scope import scope_queryset, visible_cities
+from accounts.scope import readable_organizations, scope_queryset, visible_cities
 from compacts.choices import LIVE_COMPACT_STATUSES
 from compacts.models import Compact, Participant, Signatory
 from core.lists import (
@@ -17,7 +17,7 @@ from core.lists import (
     date_filter,
 )
 from schools.choices import GRADE_ORDER, Grade, LeadershipRole, OperatorType, OrganizationKind
-from schools.models import CharterNetwork, CharterSchool, City, LeadershipTerm, Organization
+from schools.models import CharterNetwork, CharterSchool, City, LeadershipTerm
 
 
 def city_choices_mine_first(user) -> list:
@@ -83,9 +83,9 @@ class LeadershipTermFilterSet(ListFilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.set_choices("city", [(city.slug, str(city)) for city in visible_cities(self.user)])
-        # Organizations are reference data: any id that exists may be asked for; the rows
-        # stay scoped by the selector.
-        self.set_queryset("organization", Organization.objects.all())
+        # An organization of another city is not named, even by its id (the hostile review
+        # read every city's organizations this way).
+        self.set_queryset("organization", readable_organizations(self.user))
         compacts = scope_queryset(Compact.objects.all(), self.user, "city")
         self.set_queryset("signatory_of", compacts)
         self.set_queryset("signatory_seat_of", compacts)

@@ -318,6 +318,18 @@ def test_marking_done_without_an_evidence_link_is_allowed(editor_client, compact
     assert (milestone.status, milestone.evidence_url) == (MilestoneStatus.DONE, "")
 
 
+@pytest.mark.parametrize("forged", ["9999-12-31T23:59:59-23:59", "0001-01-01T00:00:00+23:59"])
+def test_a_forged_version_token_is_a_conflict_not_a_server_error(editor_client, compact, forged):
+    milestone = MilestoneFactory(commitment=CommitmentFactory(compact=compact))
+    url = reverse("compacts:milestone_done", kwargs={"pk": milestone.pk})
+
+    response = editor_client.post(url, {"completed_on": TODAY.isoformat(), "version": forged})
+
+    assert response.status_code == 409
+    milestone.refresh_from_db()
+    assert milestone.status != MilestoneStatus.DONE
+
+
 def test_an_editor_records_a_leadership_change_and_sees_it_on_the_compact_page(
     editor_client, compact
 ):

@@ -498,3 +498,19 @@ def test_each_reference_list_runs_a_fixed_number_of_queries(
 def test_a_compact_asked_for_by_id_is_named_under_its_box(editor_client, seats):
     content = editor_client.get(url("/leadership/", signatory_of=seats.a.pk)).content.decode()
     assert '<div class="form-text">Compact A</div>' in content
+
+
+def test_an_organization_of_another_city_is_not_named_even_by_its_id(outsider_client, seats):
+    response = outsider_client.get(url("/leadership/", organization=seats.district.pk))
+    page = response.content.decode()
+
+    assert "No record with that id is in your scope." in page
+    assert "Xville ISD" not in page
+    assert shown(response) == []
+
+
+def test_an_organization_of_no_city_is_reference_data_every_member_names(editor_client, seats):
+    page = editor_client.get(url("/leadership/", organization=seats.north.pk)).content.decode()
+
+    assert "North Star Schools" in page
+    assert "No record with that id is in your scope." not in page
