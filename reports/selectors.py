@@ -37,7 +37,7 @@ from django.utils import timezone
 from accounts.scope import readable_cities
 from compacts.choices import LIVE_COMPACT_STATUSES, MilestoneStatus
 from compacts.models import Activity, Commitment, Compact, Milestone, Participant, Signatory
-from compacts.querysets import overdue_milestone_q, stale_cutoff
+from compacts.querysets import overdue_milestone_q
 from reports import seats
 from reports.charts import DashboardCharts, build_charts
 from reports.figures import (
@@ -168,9 +168,6 @@ def _compacts_with_commitments(
         Commitment.objects.filter(
             compact__city_id__in=city_ids,
             compact__status__in=LIVE_COMPACT_STATUSES,
-            # Implied by stale() (its last touch is the latest of this and more); said outright,
-            # it lets the database skip the milestone and activity look-ups of fresh rows.
-            updated_at__lt=stale_cutoff(today),
         )
         .stale(today)
         .values("pk")
