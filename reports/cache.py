@@ -10,6 +10,11 @@ concurrent write has since changed land under a token nobody reads any more.
 Writes announce the cities they changed (core.changes.cities_changed); `invalidate_cities` and
 `invalidate_all` move the tokens directly, for tests and for a cache cleared by hand.
 
+Each city's card (/cities/) and portfolio row (/reports/) is kept under the city's data key too
+(`fragments`): all of a page's read in one get_many, the missing ones stored in one set_many.
+DASHBOARD_CACHE_SECONDS=0 turns figures and fragments off (`caching`): computed and rendered on
+every request, nothing read or stored.
+
 The report pages also cache their content (everything inside {% block content %}, never base.html
 with its user name and CSRF token) under `page_key`: the release, the day and a digest of the
 cities' tokens, the reader's scope (cities and role in each) and the sort. A write changes a
