@@ -5,7 +5,7 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Max, OuterRef, Q, Subquery
+from django.db.models import Exists, F, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Greatest
 
 from compacts.choices import OPEN_MILESTONE_STATUSES, CommitmentStatus, MilestoneStatus
@@ -52,14 +52,24 @@ class CommitmentQuerySet(models.QuerySet):
             )
         )
 
-    def stale(self, today: datetime.date):
-        """In progress and untouched for more than STALE_COMMITMENT_DAYS."""
-        cutoff = stale_cutoff(today)
-        return (
-            self.filter(status=CommitmentStatus.IN_PROGRESS)
-            .with_last_touch()
-            .filter(last_touch__lt=cutoff)
+    def untouched_since(self, cutoff: datetime.datetime):
+        """Those whose last touch (`with_last_touch`) is before `cutoff`: the commitment, each of
+        its milestones and each activity linked to it updated before then. Said as NOT EXISTS, an
+        index answers each look-up with one probe instead of a maximum over every row."""
+        from compacts.models import Activity, Milestone
+
+        touched_since = {"commitment": OuterRef("pk"), "updated_at__gte": cutoff}
+        return self.filter(
+            ~Exists(Milestone.objects.filter(**touched_since)),
+            ~Exists(Activity.objects.filter(**touched_since)),
+            updated_at__lt=cutoff,
         )
+
+    def stale(self, today: datetime.date):
+        """In progress and untouched for more than STALE_COMMITMENT_DAYS. A caller that shows
+        when each was last touched adds `with_last_touch()`: the figures and the list filters only
+        count or select them, and building its subqueries costs about as much as the rest."""
+        return self.filter(status=CommitmentStatus.IN_PROGRESS).untouched_since(stale_cutoff(today))
 
     def counted_for_completion(self):
         """All commitments but the abandoned and superseded: the completion denominator."""

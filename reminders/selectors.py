@@ -133,7 +133,9 @@ def my_work(
         )[:SECTION_ROWS]
     )
     stale = scope_queryset(
-        Commitment.objects.filter(compact__status__in=LIVE_COMPACT_STATUSES).stale(today),
+        Commitment.objects.filter(compact__status__in=LIVE_COMPACT_STATUSES)
+        .stale(today)
+        .with_last_touch(),
         user,
         "compact__city",
     )

@@ -10,6 +10,11 @@ concurrent write has since changed land under a token nobody reads any more.
 Writes announce the cities they changed (core.changes.cities_changed); `invalidate_cities` and
 `invalidate_all` move the tokens directly, for tests and for a cache cleared by hand.
 
+Each city's card (/cities/) and portfolio row (/reports/) is kept under the city's data key too
+(`fragments`): all of a page's read in one get_many, the missing ones stored in one set_many.
+DASHBOARD_CACHE_SECONDS=0 turns figures and fragments off (`caching`): computed and rendered on
+every request, nothing read or stored.
+
 The report pages also cache their content (everything inside {% block content %}, never base.html
 with its user name and CSRF token) under `page_key`: the release, the day and a digest of the
 cities' tokens, the reader's scope (cities and role in each) and the sort. A write changes a
@@ -30,7 +35,7 @@ from collections.abc import Callable, Iterable
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
 from core import city_versions
 from reports import selectors
@@ -48,9 +53,15 @@ def data_keys(city_ids: list[int], today: datetime.date) -> dict[int, str]:
     return {city_id: f"{stem}:{city_id}:{tokens[city_id]}" for city_id in city_ids}
 
 
+def caching() -> bool:
+    """DASHBOARD_CACHE_SECONDS=0 turns the report cache off: nothing is read or stored, since a
+    zero timeout would still cost a round trip and a pickle for every key."""
+    return settings.DASHBOARD_CACHE_SECONDS > 0
+
+
 def get_many(keys: dict[int, str], kind: str) -> dict[int, object]:
-    """Cached figures of `kind` per city id, for the cities that have them."""
-    if not keys:
+    """Cached figures (or fragments) of `kind` per city id, for the cities that have them."""
+    if not keys or not caching():
         return {}
     found = cache.get_many([f"{stem}:{kind}" for stem in keys.values()])
     return {
@@ -61,7 +72,7 @@ def get_many(keys: dict[int, str], kind: str) -> dict[int, object]:
 
 
 def set_many(keys: dict[int, str], kind: str, values: dict[int, object]) -> None:
-    if values:
+    if values and caching():
         cache.set_many(
             {f"{keys[city_id]}:{kind}": value for city_id, value in values.items()},
             timeout=settings.DASHBOARD_CACHE_SECONDS,
@@ -126,6 +137,23 @@ def city_dashboard_get(
         set_many(keys, DASHBOARD, {city["id"]: dashboard})
         set_many(keys, CITY, {city["id"]: dashboard.city})
     return dashboard
+
+
+# --- fragments --------------------------------------------------------------------------------
+
+
+def fragments(
+    keys: dict[int, str], kind: str, render: Callable[[int], str]
+) -> dict[int, SafeString]:
+    """The rendered fragment of `kind` (a city card, a portfolio row) of each city of `keys`, under
+    the city's data key: the cached ones read in one get_many, the others rendered now by
+    `render(city_id)` and stored in one set_many. A write in one city renders only its fragment
+    again; per-fragment {% cache %} tags cost a read and a write per city instead."""
+    found = get_many(keys, kind)
+    rendered = {city_id: render(city_id) for city_id in keys if city_id not in found}
+    set_many(keys, kind, rendered)
+    found |= rendered
+    return {city_id: mark_safe(found[city_id]) for city_id in keys}  # noqa: S308 (our render)
 
 
 # --- page content -----------------------------------------------------------------------------

@@ -40,6 +40,11 @@ class CategoryRow:
     cells: tuple[Cell, ...]
     total: Cell
 
+    @property
+    def counts(self) -> tuple[Cell, ...]:
+        """The row's cells in table order: one per status, then the category's total."""
+        return (*self.cells, self.total)
+
 
 @dataclass(frozen=True)
 class CommitmentsChart:
@@ -115,6 +120,10 @@ class MonthRow:
     due_cumulative: int
     done_cumulative: int
 
+    @property
+    def counts(self) -> tuple[Cell, Cell]:
+        return (self.due, self.done)
+
 
 @dataclass(frozen=True)
 class MilestonesChart:
@@ -181,6 +190,10 @@ class QuarterRow:
     @property
     def label(self) -> str:
         return _quarter_label(self.quarter)
+
+    @property
+    def counts(self) -> tuple[Cell, Cell, Cell]:
+        return (self.activities, self.milestones_done, self.commitments_achieved)
 
     @property
     def outcomes(self) -> int:

@@ -21,6 +21,9 @@ from core.formats import percent_text
 
 RED, AMBER, GREEN = "red", "amber", "green"
 
+# In the workflow's order; an enum's `values` builds a new list on every read.
+_STATUSES = tuple(CommitmentStatus.values)
+
 
 @dataclass(frozen=True)
 class Ratio:
@@ -202,7 +205,7 @@ def figures_from_tally(tally: Tally) -> Figures:
     figures = dict(
         commitments=total,
         commitments_by_status=tuple(
-            (status, by_status[status]) for status in CommitmentStatus.values if by_status[status]
+            (status, by_status[status]) for status in _STATUSES if by_status[status]
         ),
         commitment_completion=Ratio(by_status[CommitmentStatus.ACHIEVED], counted),
         milestones=tally.milestones,

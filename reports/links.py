@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from functools import cached_property
 from urllib.parse import quote_plus
 
 from compacts.choices import CommitmentStatus, MilestoneStatus
@@ -60,14 +61,23 @@ class RecordLinks:
     def for_compact(cls, compact_id: int, today: datetime.date) -> RecordLinks:
         return cls((("compact", compact_id),), today)
 
+    @cached_property
+    def _scope_query(self) -> str:
+        # Encoded once: a dashboard links a few hundred counts, all within the same scope.
+        return list_url("", **dict(self.scope)).removeprefix("?")
+
+    def _url(self, path: str, filters: dict) -> str:
+        extra = list_url("", **filters).removeprefix("?")
+        return f"{path}?{self._scope_query}&{extra}" if extra else f"{path}?{self._scope_query}"
+
     def commitments(self, **filters) -> str:
-        return list_url("/commitments/", **dict(self.scope), **filters)
+        return self._url("/commitments/", filters)
 
     def milestones(self, **filters) -> str:
-        return list_url("/milestones/", **dict(self.scope), **filters)
+        return self._url("/milestones/", filters)
 
     def activities(self, **filters) -> str:
-        return list_url("/activities/", **dict(self.scope), **filters)
+        return self._url("/activities/", filters)
 
     # The figures of DESIGN.md, one property each, so that templates never build a query string.
     @property

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.conf import settings
 from django.template.loader import render_to_string
 
 from reports import cache as report_cache
@@ -23,17 +22,14 @@ from reports.links import (
     window_start,
 )
 
+CARD = "card"
+ROW = "portfolio_row"
+
 
 def scope_of(user, cities: list[dict]) -> str:
     """What a reader's view of these cities depends on: who they are not, but what they may do."""
     roles = ",".join(f"{city['id']}:{city['role']}" for city in cities)
     return f"{'superuser' if user.is_superuser else 'member'}:{roles}"
-
-
-def _fragments() -> dict:
-    """How long a card or a portfolio row is kept on its own ({% cache %} under the city's data
-    key: release, day and version tokens): a write in one city renders only that city's again."""
-    return {"fragment_seconds": settings.DASHBOARD_CACHE_SECONDS}
 
 
 def city_list_content(user, cities: list[dict], keys: dict, today: datetime.date) -> dict:
@@ -42,15 +38,15 @@ def city_list_content(user, cities: list[dict], keys: dict, today: datetime.date
     for city in figures:
         if city.health:
             counts[city.health.colour] += 1
-    cards = [
-        {
-            "city": city,
-            "links": RecordLinks.for_city(city.slug, today) if city.figures else None,
-            "key": keys[city.id],
-        }
-        for city in figures
-    ]
-    context = {"cards": cards, "health_counts": counts, "today": today} | _fragments()
+    by_id = {city.id: city for city in figures}
+
+    def card(city_id: int) -> str:
+        city = by_id[city_id]
+        links = RecordLinks.for_city(city.slug, today) if city.figures else None
+        return render_to_string("reports/_city_card.html", {"city": city, "links": links})
+
+    cards = report_cache.fragments({city.id: keys[city.id] for city in figures}, CARD, card)
+    context = {"cards": list(cards.values()), "health_counts": counts, "today": today}
     return {"content": render_to_string("reports/_city_list.html", context)}
 
 
@@ -128,7 +124,18 @@ def portfolio_content(
 ) -> dict:
     cities = report_cache.city_figures_list(user=user, cities=cities, keys=keys, today=today)
     rows, sort = portfolio.sort_rows([portfolio.portfolio_row(city) for city in cities], sort)
-    rows = [{"row": row, "city": row.city, "key": keys[row.city.id]} for row in rows]
-    context = {"rows": rows, "columns": portfolio_columns(sort), "sort": sort, "today": today}
-    context |= _fragments()
+    by_id = {row.city.id: row for row in rows}
+
+    def render_row(city_id: int) -> str:
+        row = by_id[city_id]
+        return render_to_string("reports/_portfolio_row.html", {"row": row, "city": row.city})
+
+    # In the sorted order: the fragments come back in the order of the keys.
+    html = report_cache.fragments({row.city.id: keys[row.city.id] for row in rows}, ROW, render_row)
+    context = {
+        "rows": list(html.values()),
+        "columns": portfolio_columns(sort),
+        "sort": sort,
+        "today": today,
+    }
     return {"content": render_to_string("reports/_portfolio.html", context)}

@@ -20,7 +20,16 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+)
 from django.db.models.functions import TruncMonth, TruncQuarter
 from django.http import Http404
 from django.utils import timezone
@@ -28,7 +37,7 @@ from django.utils import timezone
 from accounts.scope import readable_cities
 from compacts.choices import LIVE_COMPACT_STATUSES, MilestoneStatus
 from compacts.models import Activity, Commitment, Compact, Milestone, Participant, Signatory
-from compacts.querysets import overdue_milestone_q, stale_cutoff
+from compacts.querysets import overdue_milestone_q
 from reports import seats
 from reports.charts import DashboardCharts, build_charts
 from reports.figures import (
@@ -159,9 +168,6 @@ def _compacts_with_commitments(
         Commitment.objects.filter(
             compact__city_id__in=city_ids,
             compact__status__in=LIVE_COMPACT_STATUSES,
-            # Implied by stale() (its last touch is the latest of this and more); said outright,
-            # it lets the database skip the milestone and activity look-ups of fresh rows.
-            updated_at__lt=stale_cutoff(today),
         )
         .stale(today)
         .values("pk")
@@ -200,31 +206,38 @@ def _participation(city_ids: list[int], today: datetime.date) -> dict[int, Chart
     taking_part = Participant.objects.filter(
         compact__city_id=OuterRef("city_id"),
         # Implied by the line above; said outright, the database hashes only these cities'
-        # participants instead of every city's (three times: one look-up per EXISTS).
+        # participants instead of every city's (twice: one look-up per EXISTS).
         compact__city_id__in=city_ids,
         compact__status__in=LIVE_COMPACT_STATUSES,
         joined_on__lte=today,
     ).filter(Q(left_on__isnull=True) | Q(left_on__gt=today))
-    directly = Exists(taking_part.filter(organization_id=OuterRef("pk")))
-    through_network = Exists(taking_part.filter(organization_id=OuterRef("network_id")))
-    independent, in_network = Q(network__isnull=True), Q(network__isnull=False)
-    counts = (
+    # An independent school has no network, so "directly or through its network" is the rule
+    # for both kinds: each school is counted in one group of (city, kind, taking part), and each
+    # EXISTS is written (and run) once.
+    taking_part_q = Q(Exists(taking_part.filter(organization_id=OuterRef("pk")))) | Q(
+        Exists(taking_part.filter(organization_id=OuterRef("network_id")))
+    )
+    groups = (
         CharterSchool.objects.filter(city_id__in=city_ids, is_open=True)
         .order_by()
-        .values("city_id")
-        .annotate(
-            independent_schools=Count("pk", filter=independent),
-            independent_taking_part=Count("pk", filter=independent & Q(directly)),
-            network_schools=Count("pk", filter=in_network),
-            network_taking_part=Count("pk", filter=in_network & (Q(directly) | Q(through_network))),
+        .values(
+            "city_id",
+            independent=ExpressionWrapper(Q(network__isnull=True), output_field=BooleanField()),
+            taking_part=ExpressionWrapper(taking_part_q, output_field=BooleanField()),
         )
+        .annotate(n=Count("pk"))
     )
+    counts: dict[int, dict[tuple[bool, bool], int]] = defaultdict(dict)
+    for row in groups:
+        counts[row["city_id"]][(row["independent"], row["taking_part"])] = row["n"]
+
+    def ratio(city: dict, independent: bool) -> Ratio:
+        taking = city.get((independent, True), 0)
+        return Ratio(taking, taking + city.get((independent, False), 0))
+
     found = {
-        row["city_id"]: CharterParticipation(
-            independent=Ratio(row["independent_taking_part"], row["independent_schools"]),
-            network=Ratio(row["network_taking_part"], row["network_schools"]),
-        )
-        for row in counts
+        city_id: CharterParticipation(independent=ratio(city, True), network=ratio(city, False))
+        for city_id, city in counts.items()
     }
     nothing = CharterParticipation(independent=Ratio(0, 0), network=Ratio(0, 0))
     return {city_id: found.get(city_id, nothing) for city_id in city_ids}

@@ -246,3 +246,74 @@ def test_a_write_in_one_city_renders_only_that_citys_card_or_row_again(
     commitment(compact)
     response = superuser_client.get(page)
     assert rendered(response) and parts(response) == 1
+
+
+class _RecordingCache:
+    """The report cache, with the keys of every read and write kept."""
+
+    def __init__(self, cache):
+        self._cache = cache
+        self.read: list[str] = []
+        self.written: list[str] = []
+
+    def get(self, key, *args, **kwargs):
+        self.read.append(key)
+        return self._cache.get(key, *args, **kwargs)
+
+    def get_many(self, keys, *args, **kwargs):
+        self.read.extend(keys)
+        return self._cache.get_many(keys, *args, **kwargs)
+
+    def set(self, key, *args, **kwargs):
+        self.written.append(key)
+        return self._cache.set(key, *args, **kwargs)
+
+    def set_many(self, data, *args, **kwargs):
+        self.written.extend(data)
+        return self._cache.set_many(data, *args, **kwargs)
+
+
+KINDS = (":city", ":dashboard", ":card", ":portfolio_row")
+
+
+@pytest.fixture
+def recording(monkeypatch):
+    spy = _RecordingCache(report_cache.cache)
+    monkeypatch.setattr(report_cache, "cache", spy)
+    return spy
+
+
+def test_with_the_cache_off_no_figure_card_or_row_is_read_or_stored(
+    settings, recording, viewer_client, city_x, compact
+):
+    settings.DASHBOARD_CACHE_SECONDS = 0
+    late = milestone(commitment(compact), timezone.localdate() - days(3))
+    url = f"/cities/{city_x.slug}/"
+    for page in ("/cities/", "/reports/", url):
+        assert viewer_client.get(page).status_code == 200
+
+    assert page_metrics(viewer_client.get(url))["overdue_milestones"] == "1"
+    assert not [key for key in recording.read + recording.written if key.endswith(KINDS)]
+
+    services.milestone_update(
+        milestone=late,
+        data={"status": MilestoneStatus.DONE, "completed_on": timezone.localdate()},
+        actor=None,
+    )
+    assert page_metrics(viewer_client.get(url))["overdue_milestones"] == "0"
+    assert portfolio_page_rows(viewer_client.get("/reports/"))[city_x.slug]["health"] == "green"
+
+
+@pytest.mark.parametrize(("page", "kind"), [("/cities/", ":card"), ("/reports/", ":portfolio_row")])
+def test_the_cards_or_rows_of_every_city_are_read_in_one_get_many_and_stored_in_one_set_many(
+    page, kind, recording, superuser_client, city_x, city_y, compact, monkeypatch
+):
+    live_compact(city_y)
+    reads, writes = [], []
+    monkeypatch.setattr(recording, "get_many", lambda keys: reads.append(keys) or {})
+    monkeypatch.setattr(recording, "set_many", lambda data, timeout: writes.append(data))
+
+    assert superuser_client.get(page).status_code == 200
+
+    assert [len(keys) for keys in reads if keys[0].endswith(kind)] == [2]
+    assert [len(data) for data in writes if next(iter(data)).endswith(kind)] == [2]

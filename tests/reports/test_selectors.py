@@ -555,3 +555,20 @@ def test_a_dashboard_takes_five_queries_however_big_the_city(n_cities, django_as
         dashboard = compute_city_dashboard(city, TODAY)
 
     assert dashboard.city.figures.overdue_milestones == 1 + n_cities
+
+
+def test_stale_commitments_with_their_last_touch_as_my_work_shows_them(city_x):
+    compact = live_compact(city_x)
+    old = commitment(compact)
+    touched = commitment(compact)
+    activity(compact, TODAY - days(5), commitment_=old)
+    milestone(touched, TODAY + days(60))
+    touch_everything(_at(TODAY - days(200)))
+    Commitment.objects.filter(pk=touched.pk).update(updated_at=_at(TODAY - days(120)))
+
+    stale = Commitment.objects.stale(TODAY).with_last_touch().order_by("last_touch")
+
+    assert [(row, row.last_touch) for row in stale] == [
+        (old, _at(TODAY - days(200))),
+        (touched, _at(TODAY - days(120))),
+    ]
