@@ -158,7 +158,8 @@ else:
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend with the signed-in user read from the cache on every request.
+    "accounts.backends.CachedUserBackend",
 ]
 
 AUTH_PASSWORD_VALIDATORS = [
