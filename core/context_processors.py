@@ -17,3 +17,39 @@ def current_demo_banner() -> str:
 
 def demo_banner(request):
     return {"demo_banner": current_demo_banner}
+
+
+# The main navigation of base.html: (link, label, the path prefixes of its section). A page under
+# a prefix marks that item as the current one ("/compacts/12/" is read from its city: Cities).
+NAVIGATION = (
+    ("/cities/", "Cities", ("/cities/", "/compacts/")),
+    ("/commitments/", "Commitments", ("/commitments/",)),
+    ("/milestones/", "Milestones", ("/milestones/",)),
+    ("/activities/", "Activities", ("/activities/",)),
+    ("/leadership/", "Leadership", ("/leadership/",)),
+    ("/schools/", "Schools", ("/schools/",)),
+    ("/networks/", "Networks", ("/networks/",)),
+    ("/reports/", "Reports", ("/reports/",)),
+)
+SUPERUSER_NAVIGATION = (("/admin/", "Admin", ("/admin/",)),)
+ALL_NAVIGATION = NAVIGATION + SUPERUSER_NAVIGATION
+
+
+def navigation(request):
+    """The items of the main navigation and the current section (the link of its item, or ""):
+    base.html keeps the rendered navigation per section (and superuser or not) in the "layout"
+    cache, so the items are only worked out when it renders it anew."""
+    path = request.path
+    section = next(
+        (href for href, _label, prefixes in ALL_NAVIGATION if path.startswith(prefixes)), ""
+    )
+
+    def items() -> list[dict]:
+        user = getattr(request, "user", None)
+        entries = NAVIGATION + (SUPERUSER_NAVIGATION if user and user.is_superuser else ())
+        return [
+            {"href": href, "label": label, "current": href == section}
+            for href, label, _prefixes in entries
+        ]
+
+    return {"navigation": items, "navigation_section": section}
