@@ -30,8 +30,19 @@ def _new_token() -> str:
 def tokens(city_ids: Iterable[int]) -> tuple[str, dict[int, str]]:
     """The every-city token and each city's token, in one cache read."""
     city_ids = list(city_ids)
-    keys = [_ALL] + [_city_key(city_id) for city_id in city_ids]
-    found = cache.get_many(keys)
+    return tokens_from(cache.get_many(token_keys(city_ids)), city_ids)
+
+
+def token_keys(city_ids: Iterable[int]) -> list[str]:
+    """The cache keys of `tokens(city_ids)`, for a caller that reads them with its own keys in one
+    cache read and hands what it found to `tokens_from`."""
+    return [_ALL] + [_city_key(city_id) for city_id in city_ids]
+
+
+def tokens_from(found: dict, city_ids: Iterable[int]) -> tuple[str, dict[int, str]]:
+    """`tokens(city_ids)` from `found`, a cache read that included `token_keys(city_ids)`."""
+    city_ids = list(city_ids)
+    keys = token_keys(city_ids)
     missing = {key: _new_token() for key in keys if key not in found}
     if missing:
         cache.set_many(missing, timeout=None)

@@ -11,10 +11,10 @@ Writes announce the cities they changed (core.changes.cities_changed); `invalida
 `invalidate_all` move the tokens directly, for tests and for a cache cleared by hand.
 
 The report pages also cache their content (everything inside {% block content %}, never base.html
-with its user name and CSRF token) under `page_key`: the release, the day and a digest of the
-cities' tokens, the reader's scope (cities and role in each) and the sort. A write changes a
-city's token, hence every page key that includes the city; a deploy changes settings.RELEASE_ID,
-hence every key.
+with its user name and CSRF token) under `page_key`: the release, the day, the cities, the
+reader's scope (cities and role in each) and the sort; the entry carries a digest of the cities'
+tokens and is read with them in one cache read. A write changes a city's token, hence makes every
+page entry that includes the city stale; a deploy changes settings.RELEASE_ID, hence every key.
 
 Note: the local-memory cache (no REDIS_URL) lives in one process; with several server processes a
 write invalidates only its own process's copy. Run with REDIS_URL wherever more than one process
@@ -43,7 +43,11 @@ _PREFIX = "reports"
 
 def data_keys(city_ids: list[int], today: datetime.date) -> dict[int, str]:
     """The key stem of each city's figures for today, from the current version tokens."""
-    every_city, tokens = city_versions.tokens(city_ids)
+    return _data_keys(*city_versions.tokens(city_ids), today)
+
+
+def _data_keys(every_city: str, tokens: dict[int, str], today: datetime.date) -> dict[int, str]:
+    city_ids = list(tokens)
     stem = f"{_PREFIX}:{settings.RELEASE_ID}:{today.isoformat()}:{every_city}"
     return {city_id: f"{stem}:{city_id}:{tokens[city_id]}" for city_id in city_ids}
 
@@ -132,21 +136,34 @@ def city_dashboard_get(
 
 
 def page_key(
-    page: str, keys: dict[int, str], today: datetime.date, *, scope: str, variant: str = ""
+    page: str, city_ids: Iterable[int], today: datetime.date, *, scope: str, variant: str = ""
 ) -> str:
-    """The key of a page's rendered content over the cities of `keys` (from `data_keys`, in the
-    order the page shows them): it changes with the release, any of their tokens, the day (also
-    when the page shows no city), the reader's scope (`scope`, e.g. the cities they read and their
-    role in each) and `variant` (e.g. the sort)."""
-    parts = [scope, variant, *keys.values()]
+    """The key of a page's rendered content over `city_ids` (in the order the page shows them):
+    it changes with the release, the day (also when the page shows no city), the reader's scope
+    (`scope`, e.g. the cities they read and their role in each) and `variant` (e.g. the sort).
+    The cities' version tokens are not in the key but in the entry (`page`)."""
+    parts = [scope, variant, *map(str, city_ids)]
     digest = hashlib.sha1("\n".join(parts).encode()).hexdigest()
     return f"{_PREFIX}:page:{settings.RELEASE_ID}:{page}:{today.isoformat()}:{digest}"
 
 
-def page(key: str, build: Callable[[], dict]) -> dict:
-    """The page's cached content under `key`, or `build()` rendered now and stored."""
-    content = cache.get(key)
-    if content is None:
-        content = build()
-        cache.set(key, content, timeout=settings.DASHBOARD_CACHE_SECONDS)
+def page(
+    key: str,
+    city_ids: list[int],
+    today: datetime.date,
+    build: Callable[[dict[int, str]], dict],
+) -> dict:
+    """The page's content cached under `key` (from `page_key`), or `build(data_keys)` rendered now
+    and stored. The entry is read in the same cache read as the cities' version tokens, and
+    carries the tokens it was rendered at: it counts only while they are current, so a write to
+    any of its cities renders the page anew."""
+    found = cache.get_many([key, *city_versions.token_keys(city_ids)])
+    keys = _data_keys(*city_versions.tokens_from(found, city_ids), today)
+    stamp = hashlib.sha1("\n".join(keys.values()).encode()).hexdigest()
+    entry = found.get(key)
+    if entry is not None and entry[0] == stamp:
+        content = entry[1]
+    else:
+        content = build(keys)
+        cache.set(key, (stamp, content), timeout=settings.DASHBOARD_CACHE_SECONDS)
     return content | {"content": mark_safe(content["content"])}  # noqa: S308 (our own render)
