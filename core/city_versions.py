@@ -5,6 +5,9 @@ nothing has to know which keys exist.
 
 A missing token (never set, or evicted) is replaced by a fresh one, so an eviction can never
 bring back what was stored under an older token.
+
+One more token moves with every move, whichever the cities: a reader of many cities checks it
+first and reads their hundred tokens only when it moved (reports.cache.page).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from django.core.cache import cache
 from core.changes import city_changed
 
 _ALL = "versions:all"
+ANY_KEY = "versions:any"
 
 
 def _city_key(city_id: int) -> str:
@@ -53,11 +57,22 @@ def tokens_from(found: dict, city_ids: Iterable[int]) -> tuple[str, dict[int, st
 def move(city_ids: Iterable[int | None] | None) -> None:
     """New tokens for these cities (None: the every-city token)."""
     if city_ids is None:
-        cache.set(_ALL, _new_token(), timeout=None)
-        return
-    moved = {_city_key(city_id): _new_token() for city_id in city_ids if city_id is not None}
+        moved = {_ALL: _new_token()}
+    else:
+        moved = {_city_key(city_id): _new_token() for city_id in city_ids if city_id is not None}
     if moved:
-        cache.set_many(moved, timeout=None)
+        # One write, so that no reader sees a city's new token with the old "any" token.
+        cache.set_many(moved | {ANY_KEY: _new_token()}, timeout=None)
+
+
+def any_from(found: dict) -> str:
+    """The token that moves with every move, from `found`, a cache read that included ANY_KEY
+    (a fresh one when it is missing)."""
+    token = found.get(ANY_KEY)
+    if token is None:
+        token = _new_token()
+        cache.set(ANY_KEY, token, timeout=None)
+    return token
 
 
 def _on_city_changed(sender, city_ids, **kwargs) -> None:

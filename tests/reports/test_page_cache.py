@@ -40,6 +40,14 @@ def url_of(page, city):
     return f"/cities/{city.slug}/" if page == "dashboard" else page
 
 
+@pytest.fixture(autouse=True, params=["few cities", "many cities"])
+def cities_per_page(request, monkeypatch):
+    """Every test holds whether a page reads its cities' tokens at once (few) or checks the
+    token that moves with any write first (many)."""
+    if request.param == "many cities":
+        monkeypatch.setattr(report_cache, "FEW_CITIES", 0)
+
+
 @pytest.fixture
 def compact(city_x):
     return live_compact(city_x, title="Xville Compact")
@@ -246,3 +254,23 @@ def test_a_write_in_one_city_renders_only_that_citys_card_or_row_again(
     commitment(compact)
     response = superuser_client.get(page)
     assert rendered(response) and parts(response) == 1
+
+
+def test_a_warm_page_over_many_cities_reads_one_token_instead_of_each_citys(
+    superuser_client, city_x, city_y, compact, monkeypatch
+):
+    monkeypatch.setattr(report_cache, "FEW_CITIES", 1)
+    superuser_client.get("/reports/")
+    real_get_many = report_cache.cache.get_many
+    reads = []
+
+    def get_many(keys, *args, **kwargs):
+        reads.append(list(keys))
+        return real_get_many(keys, *args, **kwargs)
+
+    monkeypatch.setattr(report_cache.cache, "get_many", get_many)
+    response = superuser_client.get("/reports/")
+
+    assert not rendered(response)
+    page_reads = [keys for keys in reads if any(key.startswith("reports:page:") for key in keys)]
+    assert page_reads == [[page_reads[0][0], "versions:any"]]
