@@ -1,8 +1,9 @@
 """The signed-in user of every request, from the cache.
 
 Django loads the user of a session with one query on every request; here it comes from the cache
-shared by the user's requests, in the same read as their roles and the cities (accounts.scope),
-so a warm signed-in page asks the database nothing about who is asking.
+shared by the user's requests, in the same read as their roles and the cities (accounts.scope)
+and the demo banner every page shows (core.context_processors), so a warm signed-in page asks the
+database nothing about who is asking, and the cache once.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
 
 from accounts import scope
+from core import context_processors
 
 # Every save or delete of a user deletes its entry (accounts.signals), so a new password, an
 # account made inactive or a changed superuser flag counts on the next request; the limit only
@@ -36,7 +38,9 @@ class CachedUserBackend(ModelBackend):
 
     def get_user(self, user_id):
         key = _user_key(user_id)
-        found = cache.get_many([key, *scope.request_cache_keys(user_id)])
+        found = cache.get_many(
+            [key, *scope.request_cache_keys(user_id), *context_processors.read_with_user()]
+        )
         generation, cached = found.get(scope.GENERATION_KEY), found.get(key)
         if generation is not None and cached is not None and cached[0] == generation:
             user = cached[1]
@@ -48,4 +52,5 @@ class CachedUserBackend(ModelBackend):
         if not self.user_can_authenticate(user):
             return None
         scope.keep_for_request(user, found)
+        context_processors.keep_with_user(user, found)
         return user

@@ -3,12 +3,15 @@ of the user counts on the next request: a new password signs other sessions out,
 inactive is signed out at once."""
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.choices import Role
 from accounts.models import Membership
 from core.changes import cities_changed
+from core.context_processors import DEMO_BANNER_CACHE_KEY
+from core.models import DemoDataset
 from tests.conftest import PASSWORD, _client_for
 
 pytestmark = pytest.mark.django_db
@@ -83,3 +86,16 @@ def test_a_restore_drops_the_cached_users(viewer_client, viewer, city_x, city_y)
     response = viewer_client.get(url)
     assert response.status_code == 200
     assert "Restored Name" in response.content.decode()
+
+
+def test_the_demo_banner_read_with_the_user_shows_a_new_load_on_the_next_page(
+    viewer_client, city_x
+):
+    url = f"/cities/{city_x.slug}/"
+    assert "demo-banner" not in viewer_client.get(url).content.decode()
+
+    DemoDataset.objects.create(banner="Illustrative demo data, not real records.")
+    cache.delete(DEMO_BANNER_CACHE_KEY)  # as load_demo and the admin do
+
+    assert "Illustrative demo data" in viewer_client.get(url).content.decode()
+    assert "Illustrative demo data" in viewer_client.get(url).content.decode()  # now cached
