@@ -135,6 +135,11 @@ def city_dashboard_get(
 # --- page content -----------------------------------------------------------------------------
 
 
+# Names the shape of a page entry (checked_at, stamp, content): a release that keeps its
+# RELEASE_ID (one set by hand) must not read an entry of another shape.
+_PAGE_ENTRY = "page-v2"
+
+
 def page_key(
     page: str, city_ids: Iterable[int], today: datetime.date, *, scope: str, variant: str = ""
 ) -> str:
@@ -144,7 +149,7 @@ def page_key(
     The cities' version tokens are not in the key but in the entry (`page`)."""
     parts = [scope, variant, *map(str, city_ids)]
     digest = hashlib.sha1("\n".join(parts).encode()).hexdigest()
-    return f"{_PREFIX}:page:{settings.RELEASE_ID}:{page}:{today.isoformat()}:{digest}"
+    return f"{_PREFIX}:{_PAGE_ENTRY}:{settings.RELEASE_ID}:{page}:{today.isoformat()}:{digest}"
 
 
 # A page over more cities than this checks the token that moves with any write first, and reads

@@ -272,5 +272,5 @@ def test_a_warm_page_over_many_cities_reads_one_token_instead_of_each_citys(
     response = superuser_client.get("/reports/")
 
     assert not rendered(response)
-    page_reads = [keys for keys in reads if any(key.startswith("reports:page:") for key in keys)]
+    page_reads = [keys for keys in reads if any(key.startswith("reports:page-v2:") for key in keys)]
     assert page_reads == [[page_reads[0][0], "versions:any"]]
