@@ -1,13 +1,12 @@
 """Tables of the compact lists. Every row links to the compact page, at the record's anchor
 (#commitment-<id>, #milestone-<id>, #activity-<id>). Each table names its CSV columns: stable
-snake_case headers, codes rather than labels where a choice has both."""
+snake_case headers, codes rather than labels where a choice has both. The cells are written in
+each table's template (templates/jinja2/compacts/)."""
 
 import django_tables2 as tables
-from django.utils.html import format_html
 
 from compacts.choices import CATEGORY_TIER, Category
 from compacts.models import Activity, Commitment, Milestone
-from core.formats import status_badge
 from core.lists import (
     MAIN,
     NUMERIC,
@@ -17,8 +16,6 @@ from core.lists import (
     ExportColumn,
     ListTable,
     StatusColumn,
-    compact_url,
-    linked_with_context,
 )
 
 
@@ -64,26 +61,7 @@ class CommitmentTable(ListTable):
     class Meta(ListTable.Meta):
         model = Commitment
         fields = ()
-
-    def render_title(self, value, record):
-        # The compact under the title: a city may have several.
-        return linked_with_context(
-            value,
-            compact_url(record.compact_id, f"commitment-{record.pk}"),
-            record.compact.title,
-            compact_url(record.compact_id),
-        )
-
-    def render_category(self, value, record):
-        return format_html(
-            '<abbr title="{}">{}</abbr><div class="cell-context">{}</div>',
-            value,
-            record.category,
-            record.get_tier_display(),
-        )
-
-    def render_overdue_milestones(self, value):
-        return status_badge("overdue", value) if value else "0"
+        template_name = "compacts/commitment_table.jinja"
 
 
 class MilestoneTable(ListTable):
@@ -94,7 +72,6 @@ class MilestoneTable(ListTable):
     compact = tables.Column(
         "Compact",
         accessor="commitment__compact__title",
-        linkify=lambda record: compact_url(record.commitment.compact_id),
         order_by=("commitment__compact__title", "due_on", "id"),
         attrs=WIDE_ONLY,
     )
@@ -126,24 +103,7 @@ class MilestoneTable(ListTable):
     class Meta(ListTable.Meta):
         model = Milestone
         fields = ()
-
-    def render_title(self, value, record):
-        compact_id = record.commitment.compact_id
-        return linked_with_context(
-            value,
-            compact_url(compact_id, f"milestone-{record.pk}"),
-            record.commitment.title,
-            compact_url(compact_id, f"commitment-{record.commitment_id}"),
-        )
-
-    def render_status(self, value, record):
-        badge = status_badge(record.status, value)
-        if record.overdue:
-            return format_html("{} {}", badge, status_badge("overdue", "overdue"))
-        return badge
-
-    def render_evidence_url(self, value):
-        return format_html('<a href="{}" rel="noopener noreferrer">evidence</a>', value)
+        template_name = "compacts/milestone_table.jinja"
 
 
 class ActivityTable(ListTable):
@@ -153,7 +113,6 @@ class ActivityTable(ListTable):
     compact = tables.Column(
         "Compact",
         accessor="compact__title",
-        linkify=lambda record: compact_url(record.compact_id),
         order_by=("compact__title", "-occurred_on", "-id"),
         attrs=WIDE_ONLY,
     )
@@ -184,14 +143,5 @@ class ActivityTable(ListTable):
     class Meta(ListTable.Meta):
         model = Activity
         fields = ()
+        template_name = "compacts/activity_table.jinja"
         empty_text = "No activity matches these filters."
-
-    def render_title(self, value, record):
-        # The commitment it served, if any, under the title.
-        commitment = record.commitment
-        return linked_with_context(
-            value,
-            compact_url(record.compact_id, f"activity-{record.pk}"),
-            commitment.title if commitment else "",
-            compact_url(record.compact_id, f"commitment-{commitment.pk}") if commitment else "",
-        )

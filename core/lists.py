@@ -5,10 +5,12 @@ A list is configuration: a FilterSet (what may be asked), a selector `<entity>_l
 filters)` (scope, joins and the filtering itself) and a Table (what is shown, sortable, and the CSV
 columns). See compacts/views/lists.py and schools/views.py.
 
-Markup lives in templates (issue 16): the rows through django-tables2's own template
-(templates/core/_table.html extends its bootstrap5.html), the filter widgets through Django's form
-renderer, dates and status badges from core.formats. Speed comes from doing less: URLs linked
-from every row are reversed once (reverse_ids); the filter forms share their choice lists
+Markup lives in templates (issue 16): each table through its Jinja2 template, rendered by
+django-tables2's {% render_table %} (templates/jinja2/; core/jinja2.py says why Jinja2), its
+cells reading the records' fields; the filter widgets through Django's form renderer; dates and
+status badges from core.formats. Speed comes from doing less: django-tables2 keeps the columns
+(headers, sorting, paging) but the cells skip its per-cell machinery; URLs linked from every row
+are reversed once per page (IdUrl); the filter forms share their choice lists
 (SharedChoiceField) instead of deep-copying them; the filter form's markup is cached under a key
 made of everything it shows (ListFilterForm.markup_key), so it needs no invalidation.
 
@@ -23,8 +25,6 @@ from __future__ import annotations
 import csv
 import datetime
 import hashlib
-import inspect
-import types
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from functools import lru_cache, reduce
@@ -40,10 +40,9 @@ from django.db import connections
 from django.db.models import Q, QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.html import format_html
 from django.views import View
 from django_tables2.paginators import LazyPaginator
 
@@ -323,35 +322,19 @@ def reverse_ids(viewname: str, *ids: int) -> str:
     return "".join(f"{head}{int(pk)}" for head, pk in zip(parts, ids, strict=False)) + parts[-1]
 
 
-def compact_url(compact_id: int, anchor: str = "") -> str:
-    """The compact page (compacts:compact), optionally at a record's anchor on it
-    ("commitment-12"). Falls back to the stable path from DESIGN.md while the page's URL pattern
-    is not registered."""
-    try:
-        url = reverse_ids("compacts:compact", compact_id)
-    except NoReverseMatch:
-        url = f"/compacts/{compact_id}/"
-    return f"{url}#{anchor}" if anchor else url
+class IdUrl:
+    """reverse(viewname, args=[id]) for one view and many ids, reversed once: a list table
+    links every row (`{% set compact = id_url("compacts:compact") %}`, then
+    `compact(record.compact_id, "commitment-12")` for the page at a record's anchor)."""
 
-
-def linked_with_context(text, url: str, context="", context_url: str = "") -> str:
-    """A record's link and, under it in small muted type, what it belongs to (its compact, its
-    commitment): one column instead of two keeps the tables narrow. The one small cell the
-    tables build with format_html."""
-    if not context:
-        return format_html('<a href="{}">{}</a>', url, text)
-    if not context_url:
-        return format_html(
-            '<a href="{}">{}</a><div class="cell-context">{}</div>', url, text, context
+    def __init__(self, viewname: str):
+        self.head, self.tail = _url_parts(
+            viewname, 1, get_script_prefix(), get_urlconf(), settings.ROOT_URLCONF
         )
-    return format_html(
-        '<a href="{}">{}</a><div class="cell-context"><a class="link-secondary" href="{}">{}</a>'
-        "</div>",
-        url,
-        text,
-        context_url,
-        context,
-    )
+
+    def __call__(self, pk: int, anchor: str = "") -> str:
+        url = f"{self.head}{int(pk)}{self.tail}"
+        return f"{url}#{anchor}" if anchor else url
 
 
 # --- tables --------------------------------------------------------------------------------------
@@ -432,55 +415,36 @@ class ExportColumn:
         return current
 
 
-# django-tables2 asks inspect.signature which arguments a render or linkify function takes, for
-# every cell (utils.call_with_appropriate): a quarter of a list page's time. inspect answers at
-# once for a function that carries its __signature__, so each one is inspected once.
-
-
-def _sign(function: types.FunctionType) -> None:
-    if "__signature__" not in function.__dict__:
-        function.__signature__ = inspect.signature(function)
-
-
-def _signed(render: Callable) -> Callable:
-    """A column's render method (bound to its table or column) as a function carrying the
-    method's signature."""
-
-    def signed_render(**kwargs):
-        return render(**kwargs)
-
-    signed_render.__signature__ = inspect.signature(render)
-    return signed_render
-
-
 class ListTable(tables.Table):
     """Base of every list table: the house markup and the CSV columns (`export_columns`).
+
+    The table is drawn by a Jinja2 template (core/jinja2.py says why): by default
+    templates/jinja2/core/list_table.jinja with django-tables2's cells; a table whose Meta names
+    its own template (extending that one) writes its cells there, reading the record's fields.
+    django-tables2 keeps the columns: headers, sorting, paging.
 
     `export_values` False exports model instances instead of values() rows, for a table whose
     CSV needs something values() cannot give (prefetched rows)."""
 
     export_columns: tuple[ExportColumn, ...] = ()
     export_values = True
+    # Set by FilteredListView: paged without a COUNT, so no "of n" and no Last.
+    lazy_pages = False
 
     class Meta:
-        template_name = "core/_table.html"
+        template_name = "core/list_table.jinja"
         attrs = {"class": "table table-sm table-hover align-middle mb-0 list-table"}
         empty_text = "Nothing matches these filters."
 
     def __init__(self, *args, **kwargs):
         self.today = timezone.localdate()
         super().__init__(*args, **kwargs)
-        for bound_column in self.columns.iterall():
-            bound_column.render = _signed(bound_column.render)
-            link = bound_column.link
-            if link is not None and isinstance(link.url, types.FunctionType):
-                _sign(link.url)
 
     @property
     def static_cells(self) -> bool:
-        """Whether every column's cell (td) attributes are fixed and none localizes: then
-        templates/core/_table.html renders the rows from `page_cells`, else with
-        django-tables2's own row block."""
+        """Whether every column's cell (td) attributes are fixed and none localizes: then a
+        table's own template writes its cells with `td` (worked out once per table), else the
+        rows are django-tables2's, which work out the attributes cell by cell."""
         for bound_column in self.columns:
             column = bound_column.column
             if column.localize is not None:
@@ -491,13 +455,10 @@ class ListTable(tables.Table):
                     return False
         return True
 
-    def page_cells(self) -> Iterator[tuple]:
-        """The page's rows, each with its (cell attributes, cell) pairs. The cells are
-        django-tables2's (BoundRow.get_cell); the attributes, fixed per column, are worked out
-        once per table instead of once per cell as BoundRow.items does for computed ones."""
-        columns = [(column.name, column.attrs["td"].as_html()) for column in self.columns]
-        for row in self.paginated_rows:
-            yield row, [(attrs, row.get_cell(name)) for name, attrs in columns]
+    @cached_property
+    def td(self) -> dict:
+        """Each column's cell attributes as markup (`<td {{ table.td.title }}>`)."""
+        return {column.name: column.attrs["td"].as_html() for column in self.columns}
 
 
 # --- CSV -----------------------------------------------------------------------------------------
