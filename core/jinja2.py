@@ -19,12 +19,13 @@ core.formats, choice labels as the models define them, record URLs from the URL 
 
 from __future__ import annotations
 
+import html
 from functools import lru_cache
 
 import jinja2
 import markupsafe
 from django.db.models import Model
-from django.utils.html import conditional_escape
+from django.urls import reverse
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
@@ -62,7 +63,10 @@ def querystring(request, name: str, value) -> str:
 
 
 def _escaped(value) -> markupsafe.Markup:
-    return markupsafe.Markup(conditional_escape(value))
+    """Django's conditional_escape, in short: html.escape is what django.utils.html.escape runs."""
+    if hasattr(value, "__html__"):
+        return value
+    return markupsafe.Markup(html.escape(str(value)))
 
 
 def environment(**options) -> jinja2.Environment:
@@ -76,6 +80,7 @@ def environment(**options) -> jinja2.Environment:
     env.globals.update(
         status_badge=status_badge,
         id_url=IdUrl,
+        url=reverse,
         querystring=querystring,
     )
     return env

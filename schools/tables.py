@@ -2,9 +2,7 @@
 written in each table's template (templates/jinja2/schools/).
 
 Schools and networks have no page of their own: a network links to the schools list filtered to
-it; a leadership term links to the compact pages of the compacts it signed."""
-
-from urllib.parse import urlencode
+it (?network=<slug>); a leadership term links to the compact pages of the compacts it signed."""
 
 import django_tables2 as tables
 
@@ -18,13 +16,8 @@ from core.lists import (
     ExportColumn,
     ListTable,
     StatusColumn,
-    reverse_ids,
 )
 from schools.models import CharterNetwork, CharterSchool, LeadershipTerm
-
-
-def schools_of_network_url(slug: str) -> str:
-    return f"{reverse_ids('schools:school_list')}?{urlencode({'network': slug})}"
 
 
 class LeadershipTermTable(ListTable):
@@ -131,8 +124,6 @@ class SchoolTable(ListTable):
         template_name = "schools/school_table.jinja"
         empty_text = "No school matches these filters."
 
-    network_url = staticmethod(schools_of_network_url)
-
 
 class NetworkTable(ListTable):
     name = tables.Column("Network", attrs=MAIN)
@@ -161,5 +152,3 @@ class NetworkTable(ListTable):
         fields = ()
         template_name = "schools/network_table.jinja"
         empty_text = "No network matches these filters."
-
-    network_url = staticmethod(schools_of_network_url)
