@@ -4,6 +4,7 @@ snake_case headers, codes rather than labels where a choice has both. The cells 
 each table's template (templates/jinja2/compacts/)."""
 
 import django_tables2 as tables
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from compacts.choices import CATEGORY_TIER, Category
 from compacts.models import Activity, Commitment, Milestone
@@ -58,6 +59,18 @@ class CommitmentTable(ListTable):
         ExportColumn("overdue_milestones"),
     )
 
+    shown_fields = (
+        "compact_id",
+        "category",
+        "title",
+        "responsible_party",
+        "status",
+        "target_on",
+        "achieved_on",
+        "compact__title",
+        "compact__city__name",
+    )
+
     class Meta(ListTable.Meta):
         model = Commitment
         fields = ()
@@ -100,6 +113,19 @@ class MilestoneTable(ListTable):
         ExportColumn("notes"),
     )
 
+    shown_fields = (
+        "commitment_id",
+        "title",
+        "status",
+        "due_on",
+        "completed_on",
+        "evidence_url",
+        "commitment__title",
+        "commitment__compact_id",
+        "commitment__compact__title",
+        "commitment__compact__city__name",
+    )
+
     class Meta(ListTable.Meta):
         model = Milestone
         fields = ()
@@ -140,8 +166,27 @@ class ActivityTable(ListTable):
         ExportColumn("notes"),
     )
 
+    shown_fields = (
+        "compact_id",
+        "commitment_id",
+        "kind",
+        "occurred_on",
+        "title",
+        "district_attendees",
+        "charter_attendees",
+        "compact__title",
+        "compact__city__name",
+    )
+
     class Meta(ListTable.Meta):
         model = Activity
         fields = ()
         template_name = "compacts/activity_table.jinja"
         empty_text = "No activity matches these filters."
+
+    def shown_rows(self, queryset: QuerySet) -> QuerySet:
+        """The commitment's title read for the page's rows only: joined, PostgreSQL hashed every
+        commitment before sorting a city's thousands of activities for the newest 50."""
+        title = Commitment.objects.filter(pk=OuterRef("commitment_id")).order_by().values("title")
+        queryset = queryset.select_related(None).select_related("compact__city")
+        return super().shown_rows(queryset.annotate(commitment_title=Subquery(title)))
