@@ -200,6 +200,13 @@ class ListFilterForm(forms.Form):
         for bound in self:
             field = bound.field
             choices = field.choices if isinstance(field.widget, forms.Select) else ()
+            if isinstance(choices, django_filters.fields.ChoiceIterator):
+                # The list as the FilterSet gave it, and the empty and null labels the iterator
+                # adds: iterating it would normalize every choice again (the city and compact
+                # selects' hundreds), only to be hashed.
+                choices = [("", field.empty_label), *choices.choices]
+                if field.null_label is not None:
+                    choices.insert(1, (field.null_value, field.null_label))
             parts.append(
                 (
                     bound.name,
