@@ -33,14 +33,38 @@ from core import formats
 from core.lists import IdUrl
 
 
+def _language(eval_ctx) -> str | None:
+    """The active language, asked once per render: Django's get_language goes through a
+    context-local, and a table asks for every date, label and badge it shows."""
+    try:
+        return eval_ctx.language
+    except AttributeError:
+        eval_ctx.language = get_language()
+        return eval_ctx.language
+
+
 @lru_cache(maxsize=4096)
 def _badge(code: str | None, label: str, language: str | None) -> SafeString:
     return formats.status_badge(code, label)
 
 
-def status_badge(code: str | None, label) -> SafeString:
+@jinja2.pass_eval_context
+def status_badge(eval_ctx, code: str | None, label) -> SafeString:
     """core.formats.status_badge, remembered: a page shows the same few badges again and again."""
-    return _badge(code, str(label), get_language())
+    return _badge(code, str(label), _language(eval_ctx))
+
+
+@lru_cache(maxsize=8192)
+def _date(value, precision: str | None, language: str | None) -> str:
+    return formats.date_text(value, precision)
+
+
+@jinja2.pass_eval_context
+def date_text(eval_ctx, value, precision: str | None = "day") -> str:
+    """core.formats.date_text, with the language asked once per render."""
+    if value in (None, ""):
+        return ""
+    return _date(value, precision, _language(eval_ctx))
 
 
 @lru_cache(maxsize=256)
@@ -48,11 +72,12 @@ def _choice_labels(model: type[Model], name: str, language: str | None) -> dict:
     return {value: str(label) for value, label in model._meta.get_field(name).flatchoices}
 
 
-def display(record: Model, name: str) -> str:
+@jinja2.pass_eval_context
+def display(eval_ctx, record: Model, name: str) -> str:
     """record.get_<name>_display(), from the field's choices read once per language (Django's
     method rebuilds a dictionary of every choice on each call)."""
     value = getattr(record, name)
-    return _choice_labels(type(record), name, get_language()).get(value, value)
+    return _choice_labels(type(record), name, _language(eval_ctx)).get(value, value)
 
 
 def querystring(request, name: str, value) -> str:
@@ -74,7 +99,7 @@ def environment(**options) -> jinja2.Environment:
     options["finalize"] = _escaped
     env = jinja2.Environment(**options)
     env.filters.update(
-        date_text=formats.date_text,
+        date_text=date_text,
         display=display,
     )
     env.globals.update(
