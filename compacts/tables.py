@@ -67,9 +67,8 @@ class CommitmentTable(ListTable):
         "status",
         "target_on",
         "achieved_on",
-        "compact__title",
-        "compact__city__name",
     )
+    shown_values = {"compact_title": "compact__title", "city_name": "compact__city__name"}
 
     class Meta(ListTable.Meta):
         model = Commitment
@@ -120,11 +119,13 @@ class MilestoneTable(ListTable):
         "due_on",
         "completed_on",
         "evidence_url",
-        "commitment__title",
-        "commitment__compact_id",
-        "commitment__compact__title",
-        "commitment__compact__city__name",
     )
+    shown_values = {
+        "commitment_title": "commitment__title",
+        "compact_id": "commitment__compact_id",
+        "compact_title": "commitment__compact__title",
+        "city_name": "commitment__compact__city__name",
+    }
 
     class Meta(ListTable.Meta):
         model = Milestone
@@ -174,9 +175,8 @@ class ActivityTable(ListTable):
         "title",
         "district_attendees",
         "charter_attendees",
-        "compact__title",
-        "compact__city__name",
     )
+    shown_values = {"compact_title": "compact__title", "city_name": "compact__city__name"}
 
     class Meta(ListTable.Meta):
         model = Activity
@@ -188,5 +188,4 @@ class ActivityTable(ListTable):
         """The commitment's title read for the page's rows only: joined, PostgreSQL hashed every
         commitment before sorting a city's thousands of activities for the newest 50."""
         title = Commitment.objects.filter(pk=OuterRef("commitment_id")).order_by().values("title")
-        queryset = queryset.select_related(None).select_related("compact__city")
-        return super().shown_rows(queryset.annotate(commitment_title=Subquery(title)))
+        return super().shown_rows(queryset).annotate(commitment_title=Subquery(title))

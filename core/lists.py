@@ -37,7 +37,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, Paginator
 from django.db import connections
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import get_script_prefix, get_urlconf, reverse
@@ -437,11 +437,14 @@ class ListTable(tables.Table):
     export_values = True
     # Set by FilteredListView: paged without a COUNT, so no "of n" and no Last.
     lazy_pages = False
-    # The fields the table's template reads (QuerySet.only, relations' fields by their path): a
-    # page builds its model instances from these, not from every column of every joined table.
-    # Empty: every field. A field read but not named here costs a query per row, which the
-    # lists' query-count tests catch.
+    # The fields of the model the table's template reads (QuerySet.only): a page builds its
+    # records from these, not from every column. Empty: every field. A field read but not named
+    # here costs a query per row, which the lists' query-count tests catch.
     shown_fields: tuple[str, ...] = ()
+    # What the template reads through a relation, as plain values on the record (name -> lookup,
+    # "compact_title": "compact__title"): joined in the same query, without a model instance
+    # per related row. Set, the selector's select_related is dropped.
+    shown_values: dict[str, str] = {}
 
     class Meta:
         template_name = "core/list_table.jinja"
@@ -454,6 +457,10 @@ class ListTable(tables.Table):
 
     def shown_rows(self, queryset: QuerySet) -> QuerySet:
         """The page's records as the template reads them (not the CSV's: it reads values())."""
+        if self.shown_values:
+            queryset = queryset.select_related(None).annotate(
+                **{name: F(lookup) for name, lookup in self.shown_values.items()}
+            )
         return queryset.only(*self.shown_fields) if self.shown_fields else queryset
 
     @property
@@ -566,6 +573,19 @@ class EstimatedCountPaginator(Paginator):
         return super().count
 
 
+class MatchingPaginator(Paginator):
+    """Counts the rows that match (`matching`), not the page's query: that one joins what the
+    table shows (ListTable.shown_rows), which a COUNT does not need."""
+
+    def __init__(self, object_list, per_page, *, matching: QuerySet, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.matching = matching
+
+    @cached_property
+    def count(self) -> int:
+        return self.matching.count()
+
+
 class FilteredListView(View):
     """GET a filtered, sorted, paginated table; GET with export=csv streams the same rows.
 
@@ -606,8 +626,9 @@ class FilteredListView(View):
         if export == "csv" and valid:
             return stream_csv(table.data.data, self.table_class, self.export_name)
 
-        table.data.data = table.shown_rows(table.data.data)
-        self._paginate(table, page_number(request.GET.get(table.prefixed_page_field)))
+        matching = table.data.data
+        table.data.data = table.shown_rows(matching)
+        self._paginate(table, page_number(request.GET.get(table.prefixed_page_field)), matching)
         status = 400 if export else 200
         export_error = ""
         if export == "csv":
@@ -616,12 +637,13 @@ class FilteredListView(View):
             export_error = f"There is no export format {export}; use export=csv."
         return self._render(request, filterset, table, status, export_error)
 
-    def _paginate(self, table, number: int) -> None:
-        paginator_class = LazyPaginator if self.lazy_pages else Paginator
+    def _paginate(self, table, number: int, matching: QuerySet) -> None:
+        if self.lazy_pages:
+            paging = {"paginator_class": LazyPaginator}
+        else:
+            paging = {"paginator_class": MatchingPaginator, "matching": matching}
         try:
-            table.paginate(
-                paginator_class=paginator_class, per_page=settings.LIST_PAGE_SIZE, page=number
-            )
+            table.paginate(per_page=settings.LIST_PAGE_SIZE, page=number, **paging)
         except EmptyPage:
             # Past the end: the last page when it is known, else (lazy paging) the first.
             table.page = table.paginator.page(table.paginator.num_pages or 1)
