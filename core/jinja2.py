@@ -9,9 +9,10 @@ Jinja2 takes under 1 (the same cells, measured on the bench data), a third of a 
 budget (issue 16).
 
 Escaping is on (Django's Jinja2 backend turns autoescape on): every `{{ value }}` is escaped
-unless it is already safe markup (Django's SafeString from format_html, Jinja2's Markup), and
-by Django's own conditional_escape (the `finalize` below), so a list escapes text exactly as
-every other page does. Undefined names raise (StrictUndefined) instead of rendering as nothing.
+unless it is already safe markup (Django's SafeString from format_html, Jinja2's Markup). Text
+with quotes is escaped the way Django writes them (the `finalize` below), so a list escapes text
+exactly as every other page does. Undefined names raise (StrictUndefined) instead of rendering
+as nothing.
 
 The helpers are the same ones the Django templates use: dates and status badges from
 core.formats, choice labels as the models define them, record URLs from the URL configuration.
@@ -87,11 +88,13 @@ def querystring(request, name: str, value) -> str:
     return f"?{params.urlencode()}"
 
 
-def _escaped(value) -> markupsafe.Markup:
-    """Django's conditional_escape, in short: html.escape is what django.utils.html.escape runs."""
-    if hasattr(value, "__html__"):
-        return value
-    return markupsafe.Markup(html.escape(str(value)))
+def _escaped(value):
+    """Django's conditional_escape where it differs from Jinja2's escaping (which follows):
+    quotes, which Django writes &quot; and &#x27;. Other text is left to Jinja2, which escapes
+    &, < and > as Django does."""
+    if type(value) is str and ('"' in value or "'" in value):
+        return markupsafe.Markup(html.escape(value))
+    return value
 
 
 def environment(**options) -> jinja2.Environment:
