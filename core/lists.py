@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from functools import lru_cache, reduce
 from operator import and_, or_
+from types import SimpleNamespace
 
 import django_filters
 import django_tables2 as tables
@@ -479,9 +480,12 @@ class ListTable(tables.Table):
         return True
 
     @cached_property
-    def td(self) -> dict:
-        """Each column's cell attributes as markup (`<td {{ table.td.title }}>`)."""
-        return {column.name: column.attrs["td"].as_html() for column in self.columns}
+    def td(self) -> SimpleNamespace:
+        """Each column's cell attributes as markup (`<td {{ td.title }}>`), as attributes: Jinja2
+        reads `td.title` as an attribute first, and a dictionary's miss costs an exception."""
+        return SimpleNamespace(
+            **{column.name: column.attrs["td"].as_html() for column in self.columns}
+        )
 
 
 # --- CSV -----------------------------------------------------------------------------------------
