@@ -498,3 +498,13 @@ def test_each_reference_list_runs_a_fixed_number_of_queries(
 def test_a_compact_asked_for_by_id_is_named_under_its_box(editor_client, seats):
     content = editor_client.get(url("/leadership/", signatory_of=seats.a.pk)).content.decode()
     assert '<div class="form-text">Compact A</div>' in content
+
+
+def test_an_editor_of_the_terms_city_gets_a_correct_link_and_a_viewer_does_not(
+    editor_client, viewer_client, city_x
+):
+    district = DistrictFactory(city=city_x)
+    leader = term(district, LeadershipRole.SUPERINTENDENT, datetime.date(2015, 1, 1), name="Ana")
+    link = f'href="/leadership/terms/{leader.pk}/edit/">Correct'
+    assert link in editor_client.get("/leadership/").content.decode()
+    assert link not in viewer_client.get("/leadership/").content.decode()
