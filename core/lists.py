@@ -9,8 +9,10 @@ Markup lives in templates (issue 16): each table through its Jinja2 template, re
 django-tables2's {% render_table %} (templates/jinja2/; core/jinja2.py says why Jinja2), its
 cells reading the records' fields; the filter widgets through Django's form renderer; dates and
 status badges from core.formats. Speed comes from doing less: django-tables2 keeps the columns
-(headers, sorting, paging) but the cells skip its per-cell machinery; URLs linked from every row
-are reversed once per page (IdUrl); the filter forms share their choice lists
+(headers, sorting, paging) but the cells skip its per-cell machinery; a page's query reads only
+what its template shows (ListTable.shown_fields, shown_values) and the count does not join it
+(MatchingPaginator); URLs linked from every row are reversed once per page (IdUrl); the filter
+forms share their choice lists
 (SharedChoiceField) instead of deep-copying them; the filter form's markup is cached under a key
 made of everything it shows (ListFilterForm.markup_key), so it needs no invalidation.
 
