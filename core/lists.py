@@ -12,9 +12,9 @@ status badges from core.formats. Speed comes from doing less: django-tables2 kee
 (headers, sorting, paging) but the cells skip its per-cell machinery; a page's query reads only
 what its template shows (ListTable.shown_fields, shown_values) and the count does not join it
 (MatchingPaginator); URLs linked from every row are reversed once per page (IdUrl); the filter
-forms share their choice lists
-(SharedChoiceField) instead of deep-copying them; the filter form's markup is cached under a key
-made of everything it shows (ListFilterForm.markup_key), so it needs no invalidation.
+forms share their choice lists (SharedChoiceField) instead of deep-copying them; the filter
+form's markup is cached under a key made of everything it shows (ListFilterForm.markup_key), so
+it needs no invalidation.
 
 Filters that cannot be read (a bad date, choice, id or boolean) are never ignored silently: the
 page names each one next to its field and on top, and shows NO rows, because a table or a CSV
