@@ -1,13 +1,13 @@
 """Tables of the compact lists. Every row links to the compact page, at the record's anchor
 (#commitment-<id>, #milestone-<id>, #activity-<id>). Each table names its CSV columns: stable
-snake_case headers, codes rather than labels where a choice has both."""
+snake_case headers, codes rather than labels where a choice has both. The cells are written in
+each table's template (templates/jinja2/compacts/)."""
 
 import django_tables2 as tables
-from django.utils.html import format_html
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from compacts.choices import CATEGORY_TIER, Category
 from compacts.models import Activity, Commitment, Milestone
-from core.formats import status_badge
 from core.lists import (
     MAIN,
     NUMERIC,
@@ -17,8 +17,6 @@ from core.lists import (
     ExportColumn,
     ListTable,
     StatusColumn,
-    compact_url,
-    linked_with_context,
 )
 
 
@@ -61,29 +59,21 @@ class CommitmentTable(ListTable):
         ExportColumn("overdue_milestones"),
     )
 
+    shown_fields = (
+        "compact_id",
+        "category",
+        "title",
+        "responsible_party",
+        "status",
+        "target_on",
+        "achieved_on",
+    )
+    shown_values = {"compact_title": "compact__title", "city_name": "compact__city__name"}
+
     class Meta(ListTable.Meta):
         model = Commitment
         fields = ()
-
-    def render_title(self, value, record):
-        # The compact under the title: a city may have several.
-        return linked_with_context(
-            value,
-            compact_url(record.compact_id, f"commitment-{record.pk}"),
-            record.compact.title,
-            compact_url(record.compact_id),
-        )
-
-    def render_category(self, value, record):
-        return format_html(
-            '<abbr title="{}">{}</abbr><div class="cell-context">{}</div>',
-            value,
-            record.category,
-            record.get_tier_display(),
-        )
-
-    def render_overdue_milestones(self, value):
-        return status_badge("overdue", value) if value else "0"
+        template_name = "compacts/commitment_table.jinja"
 
 
 class MilestoneTable(ListTable):
@@ -94,7 +84,6 @@ class MilestoneTable(ListTable):
     compact = tables.Column(
         "Compact",
         accessor="commitment__compact__title",
-        linkify=lambda record: compact_url(record.commitment.compact_id),
         order_by=("commitment__compact__title", "due_on", "id"),
         attrs=WIDE_ONLY,
     )
@@ -123,27 +112,25 @@ class MilestoneTable(ListTable):
         ExportColumn("notes"),
     )
 
+    shown_fields = (
+        "commitment_id",
+        "title",
+        "status",
+        "due_on",
+        "completed_on",
+        "evidence_url",
+    )
+    shown_values = {
+        "commitment_title": "commitment__title",
+        "compact_id": "commitment__compact_id",
+        "compact_title": "commitment__compact__title",
+        "city_name": "commitment__compact__city__name",
+    }
+
     class Meta(ListTable.Meta):
         model = Milestone
         fields = ()
-
-    def render_title(self, value, record):
-        compact_id = record.commitment.compact_id
-        return linked_with_context(
-            value,
-            compact_url(compact_id, f"milestone-{record.pk}"),
-            record.commitment.title,
-            compact_url(compact_id, f"commitment-{record.commitment_id}"),
-        )
-
-    def render_status(self, value, record):
-        badge = status_badge(record.status, value)
-        if record.overdue:
-            return format_html("{} {}", badge, status_badge("overdue", "overdue"))
-        return badge
-
-    def render_evidence_url(self, value):
-        return format_html('<a href="{}" rel="noopener noreferrer">evidence</a>', value)
+        template_name = "compacts/milestone_table.jinja"
 
 
 class ActivityTable(ListTable):
@@ -153,7 +140,6 @@ class ActivityTable(ListTable):
     compact = tables.Column(
         "Compact",
         accessor="compact__title",
-        linkify=lambda record: compact_url(record.compact_id),
         order_by=("compact__title", "-occurred_on", "-id"),
         attrs=WIDE_ONLY,
     )
@@ -181,17 +167,25 @@ class ActivityTable(ListTable):
         ExportColumn("notes"),
     )
 
+    shown_fields = (
+        "compact_id",
+        "commitment_id",
+        "kind",
+        "occurred_on",
+        "title",
+        "district_attendees",
+        "charter_attendees",
+    )
+    shown_values = {"compact_title": "compact__title", "city_name": "compact__city__name"}
+
     class Meta(ListTable.Meta):
         model = Activity
         fields = ()
+        template_name = "compacts/activity_table.jinja"
         empty_text = "No activity matches these filters."
 
-    def render_title(self, value, record):
-        # The commitment it served, if any, under the title.
-        commitment = record.commitment
-        return linked_with_context(
-            value,
-            compact_url(record.compact_id, f"activity-{record.pk}"),
-            commitment.title if commitment else "",
-            compact_url(record.compact_id, f"commitment-{commitment.pk}") if commitment else "",
-        )
+    def shown_rows(self, queryset: QuerySet) -> QuerySet:
+        """The commitment's title read for the page's rows only: joined, PostgreSQL hashed every
+        commitment before sorting a city's thousands of activities for the newest 50."""
+        title = Commitment.objects.filter(pk=OuterRef("commitment_id")).order_by().values("title")
+        return super().shown_rows(queryset).annotate(commitment_title=Subquery(title))

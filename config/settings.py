@@ -121,6 +121,13 @@ TEMPLATES = [
             ],
         },
     },
+    # The list tables only (templates/jinja2/): core/jinja2.py says why, and how escaping is on.
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "core.jinja2.environment"},
+    },
 ]
 
 DATABASES = {

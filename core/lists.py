@@ -5,12 +5,16 @@ A list is configuration: a FilterSet (what may be asked), a selector `<entity>_l
 filters)` (scope, joins and the filtering itself) and a Table (what is shown, sortable, and the CSV
 columns). See compacts/views/lists.py and schools/views.py.
 
-Markup lives in templates (issue 16): the rows through django-tables2's own template
-(templates/core/_table.html extends its bootstrap5.html), the filter widgets through Django's form
-renderer, dates and status badges from core.formats. Speed comes from doing less: URLs linked
-from every row are reversed once (reverse_ids); the filter forms share their choice lists
-(SharedChoiceField) instead of deep-copying them; the filter form's markup is cached under a key
-made of everything it shows (ListFilterForm.markup_key), so it needs no invalidation.
+Markup lives in templates (issue 16): each table through its Jinja2 template, rendered by
+django-tables2's {% render_table %} (templates/jinja2/; core/jinja2.py says why Jinja2), its
+cells reading the records' fields; the filter widgets through Django's form renderer; dates and
+status badges from core.formats. Speed comes from doing less: django-tables2 keeps the columns
+(headers, sorting, paging) but the cells skip its per-cell machinery; a page's query reads only
+what its template shows (ListTable.shown_fields, shown_values) and the count does not join it
+(MatchingPaginator); URLs linked from every row are reversed once per page (IdUrl); the filter
+forms share their choice lists (SharedChoiceField) instead of deep-copying them; the filter
+form's markup is cached under a key made of everything it shows (ListFilterForm.markup_key), so
+it needs no invalidation.
 
 Filters that cannot be read (a bad date, choice, id or boolean) are never ignored silently: the
 page names each one next to its field and on top, and shows NO rows, because a table or a CSV
@@ -23,12 +27,11 @@ from __future__ import annotations
 import csv
 import datetime
 import hashlib
-import inspect
-import types
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from functools import lru_cache, reduce
 from operator import and_, or_
+from types import SimpleNamespace
 
 import django_filters
 import django_tables2 as tables
@@ -37,13 +40,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, Paginator
 from django.db import connections
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.html import format_html
 from django.views import View
 from django_tables2.paginators import LazyPaginator
 
@@ -201,6 +203,13 @@ class ListFilterForm(forms.Form):
         for bound in self:
             field = bound.field
             choices = field.choices if isinstance(field.widget, forms.Select) else ()
+            if isinstance(choices, django_filters.fields.ChoiceIterator):
+                # The list as the FilterSet gave it, and the empty and null labels the iterator
+                # adds: iterating it would normalize every choice again (the city and compact
+                # selects' hundreds), only to be hashed.
+                choices = [("", field.empty_label), *choices.choices]
+                if field.null_label is not None:
+                    choices.insert(1, (field.null_value, field.null_label))
             parts.append(
                 (
                     bound.name,
@@ -323,35 +332,19 @@ def reverse_ids(viewname: str, *ids: int) -> str:
     return "".join(f"{head}{int(pk)}" for head, pk in zip(parts, ids, strict=False)) + parts[-1]
 
 
-def compact_url(compact_id: int, anchor: str = "") -> str:
-    """The compact page (compacts:compact), optionally at a record's anchor on it
-    ("commitment-12"). Falls back to the stable path from DESIGN.md while the page's URL pattern
-    is not registered."""
-    try:
-        url = reverse_ids("compacts:compact", compact_id)
-    except NoReverseMatch:
-        url = f"/compacts/{compact_id}/"
-    return f"{url}#{anchor}" if anchor else url
+class IdUrl:
+    """reverse(viewname, args=[id]) for one view and many ids, reversed once: a list table
+    links every row (`{% set compact = id_url("compacts:compact") %}`, then
+    `compact(record.compact_id, "commitment-12")` for the page at a record's anchor)."""
 
-
-def linked_with_context(text, url: str, context="", context_url: str = "") -> str:
-    """A record's link and, under it in small muted type, what it belongs to (its compact, its
-    commitment): one column instead of two keeps the tables narrow. The one small cell the
-    tables build with format_html."""
-    if not context:
-        return format_html('<a href="{}">{}</a>', url, text)
-    if not context_url:
-        return format_html(
-            '<a href="{}">{}</a><div class="cell-context">{}</div>', url, text, context
+    def __init__(self, viewname: str):
+        self.head, self.tail = _url_parts(
+            viewname, 1, get_script_prefix(), get_urlconf(), settings.ROOT_URLCONF
         )
-    return format_html(
-        '<a href="{}">{}</a><div class="cell-context"><a class="link-secondary" href="{}">{}</a>'
-        "</div>",
-        url,
-        text,
-        context_url,
-        context,
-    )
+
+    def __call__(self, pk: int, anchor: str = "") -> str:
+        url = f"{self.head}{int(pk)}{self.tail}"
+        return f"{url}#{anchor}" if anchor else url
 
 
 # --- tables --------------------------------------------------------------------------------------
@@ -432,55 +425,52 @@ class ExportColumn:
         return current
 
 
-# django-tables2 asks inspect.signature which arguments a render or linkify function takes, for
-# every cell (utils.call_with_appropriate): a quarter of a list page's time. inspect answers at
-# once for a function that carries its __signature__, so each one is inspected once.
-
-
-def _sign(function: types.FunctionType) -> None:
-    if "__signature__" not in function.__dict__:
-        function.__signature__ = inspect.signature(function)
-
-
-def _signed(render: Callable) -> Callable:
-    """A column's render method (bound to its table or column) as a function carrying the
-    method's signature."""
-
-    def signed_render(**kwargs):
-        return render(**kwargs)
-
-    signed_render.__signature__ = inspect.signature(render)
-    return signed_render
-
-
 class ListTable(tables.Table):
     """Base of every list table: the house markup and the CSV columns (`export_columns`).
+
+    The table is drawn by a Jinja2 template (core/jinja2.py says why): by default
+    templates/jinja2/core/list_table.jinja with django-tables2's cells; a table whose Meta names
+    its own template (extending that one) writes its cells there, reading the record's fields.
+    django-tables2 keeps the columns: headers, sorting, paging.
 
     `export_values` False exports model instances instead of values() rows, for a table whose
     CSV needs something values() cannot give (prefetched rows)."""
 
     export_columns: tuple[ExportColumn, ...] = ()
     export_values = True
+    # Set by FilteredListView: paged without a COUNT, so no "of n" and no Last.
+    lazy_pages = False
+    # The fields of the model the table's template reads (QuerySet.only): a page builds its
+    # records from these, not from every column. Empty: every field. A field read but not named
+    # here costs a query per row, which the lists' query-count tests catch.
+    shown_fields: tuple[str, ...] = ()
+    # What the template reads through a relation, as plain values on the record (name -> lookup,
+    # "compact_title": "compact__title"): joined in the same query, without a model instance
+    # per related row. Set, the selector's select_related is dropped.
+    shown_values: dict[str, str] = {}
 
     class Meta:
-        template_name = "core/_table.html"
+        template_name = "core/list_table.jinja"
         attrs = {"class": "table table-sm table-hover align-middle mb-0 list-table"}
         empty_text = "Nothing matches these filters."
 
     def __init__(self, *args, **kwargs):
         self.today = timezone.localdate()
         super().__init__(*args, **kwargs)
-        for bound_column in self.columns.iterall():
-            bound_column.render = _signed(bound_column.render)
-            link = bound_column.link
-            if link is not None and isinstance(link.url, types.FunctionType):
-                _sign(link.url)
+
+    def shown_rows(self, queryset: QuerySet) -> QuerySet:
+        """The page's records as the template reads them (not the CSV's: it reads values())."""
+        if self.shown_values:
+            queryset = queryset.select_related(None).annotate(
+                **{name: F(lookup) for name, lookup in self.shown_values.items()}
+            )
+        return queryset.only(*self.shown_fields) if self.shown_fields else queryset
 
     @property
     def static_cells(self) -> bool:
-        """Whether every column's cell (td) attributes are fixed and none localizes: then
-        templates/core/_table.html renders the rows from `page_cells`, else with
-        django-tables2's own row block."""
+        """Whether every column's cell (td) attributes are fixed and none localizes: then a
+        table's own template writes its cells with `td` (worked out once per table), else the
+        rows are django-tables2's, which work out the attributes cell by cell."""
         for bound_column in self.columns:
             column = bound_column.column
             if column.localize is not None:
@@ -491,13 +481,13 @@ class ListTable(tables.Table):
                     return False
         return True
 
-    def page_cells(self) -> Iterator[tuple]:
-        """The page's rows, each with its (cell attributes, cell) pairs. The cells are
-        django-tables2's (BoundRow.get_cell); the attributes, fixed per column, are worked out
-        once per table instead of once per cell as BoundRow.items does for computed ones."""
-        columns = [(column.name, column.attrs["td"].as_html()) for column in self.columns]
-        for row in self.paginated_rows:
-            yield row, [(attrs, row.get_cell(name)) for name, attrs in columns]
+    @cached_property
+    def td(self) -> SimpleNamespace:
+        """Each column's cell attributes as markup (`<td {{ td.title }}>`), as attributes: Jinja2
+        reads `td.title` as an attribute first, and a dictionary's miss costs an exception."""
+        return SimpleNamespace(
+            **{column.name: column.attrs["td"].as_html() for column in self.columns}
+        )
 
 
 # --- CSV -----------------------------------------------------------------------------------------
@@ -589,6 +579,19 @@ class EstimatedCountPaginator(Paginator):
         return super().count
 
 
+class MatchingPaginator(Paginator):
+    """Counts the rows that match (`matching`), not the page's query: that one joins what the
+    table shows (ListTable.shown_rows), which a COUNT does not need."""
+
+    def __init__(self, object_list, per_page, *, matching: QuerySet, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.matching = matching
+
+    @cached_property
+    def count(self) -> int:
+        return self.matching.count()
+
+
 class FilteredListView(View):
     """GET a filtered, sorted, paginated table; GET with export=csv streams the same rows.
 
@@ -629,7 +632,9 @@ class FilteredListView(View):
         if export == "csv" and valid:
             return stream_csv(table.data.data, self.table_class, self.export_name)
 
-        self._paginate(table, page_number(request.GET.get(table.prefixed_page_field)))
+        matching = table.data.data
+        table.data.data = table.shown_rows(matching)
+        self._paginate(table, page_number(request.GET.get(table.prefixed_page_field)), matching)
         status = 400 if export else 200
         export_error = ""
         if export == "csv":
@@ -638,12 +643,13 @@ class FilteredListView(View):
             export_error = f"There is no export format {export}; use export=csv."
         return self._render(request, filterset, table, status, export_error)
 
-    def _paginate(self, table, number: int) -> None:
-        paginator_class = LazyPaginator if self.lazy_pages else Paginator
+    def _paginate(self, table, number: int, matching: QuerySet) -> None:
+        if self.lazy_pages:
+            paging = {"paginator_class": LazyPaginator}
+        else:
+            paging = {"paginator_class": MatchingPaginator, "matching": matching}
         try:
-            table.paginate(
-                paginator_class=paginator_class, per_page=settings.LIST_PAGE_SIZE, page=number
-            )
+            table.paginate(per_page=settings.LIST_PAGE_SIZE, page=number, **paging)
         except EmptyPage:
             # Past the end: the last page when it is known, else (lazy paging) the first.
             table.page = table.paginator.page(table.paginator.num_pages or 1)

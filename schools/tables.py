@@ -1,15 +1,12 @@
-"""Tables of the leadership, schools and networks lists, with their CSV columns.
+"""Tables of the leadership, schools and networks lists, with their CSV columns. The cells are
+written in each table's template (templates/jinja2/schools/).
 
 Schools and networks have no page of their own: a network links to the schools list filtered to
-it; a leadership term links to the compact pages of the compacts it signed."""
-
-from urllib.parse import urlencode
+it (?network=<slug>); a leadership term links to the compact pages of the compacts it signed."""
 
 import django_tables2 as tables
-from django.utils.html import format_html, format_html_join
 
 from accounts.scope import can_edit
-from core.formats import status_badge
 from core.lists import (
     MAIN,
     NUMERIC,
@@ -19,20 +16,8 @@ from core.lists import (
     ExportColumn,
     ListTable,
     StatusColumn,
-    compact_url,
-    reverse_ids,
 )
 from schools.models import CharterNetwork, CharterSchool, LeadershipTerm
-
-
-def schools_of_network_url(slug: str) -> str:
-    return f"{reverse_ids('schools:school_list')}?{urlencode({'network': slug})}"
-
-
-def grade_span(school) -> str:
-    if school.grade_low and school.grade_high:
-        return f"{school.grade_low}–{school.grade_high}"
-    return school.grade_low or school.grade_high or ""
 
 
 class LeadershipTermTable(ListTable):
@@ -81,20 +66,10 @@ class LeadershipTermTable(ListTable):
     class Meta(ListTable.Meta):
         model = LeadershipTerm
         fields = ()
+        template_name = "schools/leadership_table.jinja"
         empty_text = "No leadership term matches these filters."
 
-    def render_person(self, value, record):
-        if not self._may_correct(record):
-            return value
-        return format_html(
-            '{} <a class="small ms-1" href="{}">Correct<span class="visually-hidden"> the term of '
-            "{}</span></a>",
-            value,
-            reverse_ids("compacts:term_edit", record.pk),
-            value,
-        )
-
-    def _may_correct(self, record) -> bool:
+    def may_correct(self, record) -> bool:
         """Whether to link the term's correction page: for editors of its organization's city;
         without a city, of a city whose compact its seat signed (the page itself applies the
         whole rule, accounts.scope.can_edit_seat)."""
@@ -105,31 +80,6 @@ class LeadershipTermTable(ListTable):
             return can_edit(request.user, record.organization.city_id)
         return record.in_edit_scope
 
-    def render_role(self, value, record):
-        if record.title and record.title != value:
-            return format_html(
-                '{}<div class="small text-body-secondary">{}</div>', value, record.title
-            )
-        return value
-
-    def render_organization_kind(self, record):
-        return record.organization.get_kind_display()
-
-    def render_state(self, record):
-        if record.is_open_on(self.today):
-            return status_badge("open", "In post")
-        return status_badge("ended", "Ended")
-
-    def render_signed(self, record):
-        signatures = record.scoped_signatures
-        if not signatures:
-            return "—"
-        return format_html_join(
-            ", ",
-            '<a href="{}">{}</a>',
-            ((compact_url(s.compact_id), s.compact.title) for s in signatures),
-        )
-
 
 class SchoolTable(ListTable):
     name = tables.Column("School", attrs=MAIN)
@@ -137,7 +87,6 @@ class SchoolTable(ListTable):
     network = tables.Column(
         "Network",
         accessor="network__name",
-        linkify=lambda record: schools_of_network_url(record.network.slug),
         order_by=("network__name", "name"),
         default="Independent",
     )
@@ -172,16 +121,12 @@ class SchoolTable(ListTable):
     class Meta(ListTable.Meta):
         model = CharterSchool
         fields = ()
+        template_name = "schools/school_table.jinja"
         empty_text = "No school matches these filters."
-
-    def render_grades(self, record):
-        return grade_span(record) or "—"
 
 
 class NetworkTable(ListTable):
-    name = tables.Column(
-        "Network", linkify=lambda record: schools_of_network_url(record.slug), attrs=MAIN
-    )
+    name = tables.Column("Network", attrs=MAIN)
     operator_type = tables.Column("Operator type")
     headquarters_state = tables.Column("HQ state", attrs=WIDE_ONLY)
     city = tables.Column("City", accessor="city__name", attrs=WIDE_ONLY)
@@ -205,7 +150,5 @@ class NetworkTable(ListTable):
     class Meta(ListTable.Meta):
         model = CharterNetwork
         fields = ()
+        template_name = "schools/network_table.jinja"
         empty_text = "No network matches these filters."
-
-    def render_website(self, value):
-        return format_html('<a href="{}" rel="noopener noreferrer">website</a>', value)

@@ -1,13 +1,15 @@
-"""What every list page shows, now that its rows come from django-tables2's template and its
-filter widgets from Django's form renderer: user text escaped in every column and every filter
-option, an empty table that says why, dates and status badges from core.formats, and the filter
-fields' cached markup following what they show."""
+"""What every list page shows, now that its tables come from Jinja2 templates (core/jinja2.py)
+rendered by django-tables2 and its filter widgets from Django's form renderer: user text escaped
+in every column and every filter option, an empty table that says why, dates and status badges
+from core.formats, and the filter fields' cached markup following what they show."""
 
 import datetime
 
 import pytest
+from django.template import engines
 from django.template.loader import get_template
 from django.utils.html import escape
+from jinja2 import UndefinedError
 
 from accounts.choices import Role
 from compacts.choices import MilestoneStatus
@@ -212,3 +214,30 @@ def test_the_estimated_count_paginator_counts_exactly_outside_large_postgresql_t
     assert EstimatedCountPaginator(Activity.objects.order_by("pk"), 50).count == 1
     filtered = Activity.objects.filter(title="none").order_by("pk")
     assert EstimatedCountPaginator(filtered, 50).count == 0
+
+
+# --- the Jinja2 list tables (core/jinja2.py) ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/commitments/", "/milestones/", "/activities/", "/leadership/", "/schools/", "/networks/"],
+)
+def test_every_row_of_a_list_table_has_one_cell_per_column(editor_client, hostile_records, path):
+    response = editor_client.get(path)
+    content = response.content.decode()
+    body = content[content.index("<tbody>") : content.index("</tbody>")]
+    rows = body.split("<tr")[1:]
+    assert rows
+    columns = len(response.context["table"].columns)
+    assert [row.count("<td") for row in rows] == [columns] * len(rows)
+
+
+def test_the_jinja2_engine_escapes_as_django_does_and_refuses_undefined_names():
+    engine = engines["jinja2"]
+    text = ATTACKS[1] + " 'quoted' " + ATTACKS[0]
+    assert engine.from_string("{{ text }}").render({"text": text}) == escape(text)
+    assert engine.from_string("{{ safe }}").render({"safe": escape(text)}) == escape(text)
+    assert engine.from_string("{{ 7 }}").render({}) == "7"
+    with pytest.raises(UndefinedError):
+        engine.from_string("{{ missing.title }}").render({})

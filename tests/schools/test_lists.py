@@ -514,3 +514,13 @@ def test_an_organization_of_no_city_is_reference_data_every_member_names(editor_
 
     assert "North Star Schools" in page
     assert "No record with that id is in your scope." not in page
+
+
+def test_an_editor_of_the_terms_city_gets_a_correct_link_and_a_viewer_does_not(
+    editor_client, viewer_client, city_x
+):
+    district = DistrictFactory(city=city_x)
+    leader = term(district, LeadershipRole.SUPERINTENDENT, datetime.date(2015, 1, 1), name="Ana")
+    link = f'href="/leadership/terms/{leader.pk}/edit/">Correct'
+    assert link in editor_client.get("/leadership/").content.decode()
+    assert link not in viewer_client.get("/leadership/").content.decode()
