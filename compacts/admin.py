@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.utils import timezone
 
+from accounts.scope import readable_cities
 from compacts.changes import cities_of
 from compacts.choices import CATEGORY_TIER
 from compacts.models import (
@@ -20,7 +21,6 @@ from compacts.models import (
 from core.admin import HistoryExportAdmin
 from core.admin_changes import CityChangesAdmin
 from core.lists import EstimatedCountPaginator
-from schools.models import City
 
 
 class CompactRecordAdmin(CityChangesAdmin, HistoryExportAdmin):
@@ -196,7 +196,8 @@ class StateFilter(admin.SimpleListFilter):
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
-        states = City.objects.order_by("state").values_list("state", flat=True).distinct()
+        # The cached list of cities every page reads (accounts.scope), not a query.
+        states = sorted({city["state"] for city in readable_cities(request.user)})
         return [(state, state) for state in states]
 
     def queryset(self, request, queryset):
@@ -230,14 +231,14 @@ class CityFilter(admin.SimpleListFilter):
     parameter_name = "city"
 
     def lookups(self, request, model_admin):
-        state = request.GET.get(StateFilter.parameter_name)
-        if state:
-            cities = City.objects.filter(state=state)
-        elif self._city_id() is not None:
-            cities = City.objects.filter(pk=self._city_id())
-        else:
+        state, city_id = request.GET.get(StateFilter.parameter_name), self._city_id()
+        if not state and city_id is None:
             return []
-        return [(str(pk), name) for pk, name in cities.order_by("name").values_list("pk", "name")]
+        return [
+            (str(city["id"]), city["name"])
+            for city in readable_cities(request.user)
+            if city["state"] == state or city["id"] == city_id
+        ]
 
     def _city_id(self) -> int | None:
         value = self.value()
@@ -277,6 +278,13 @@ class ActivityAdmin(CompactRecordAdmin):
     paginator = EstimatedCountPaginator
     search_fields = ("title", "notes", "compact__title", "compact__city__name")
     autocomplete_fields = ("compact", "commitment")
+
+    def changelist_view(self, request, extra_context=None):
+        # Without the sidebar of every model (15 KB, a link and a reverse() each): the largest
+        # changelist is for finding one activity; the breadcrumbs lead back to the others.
+        return super().changelist_view(
+            request, {"is_nav_sidebar_enabled": False, **(extra_context or {})}
+        )
 
 
 @admin.register(Grant)

@@ -90,3 +90,10 @@ def test_only_the_date_column_sorts(superuser_client, places):
 
     headers = result_headers(response.context["cl"])
     assert [h["text"] for h in headers if h["sortable"]] == ["occurred on"]
+
+
+def test_the_changelist_leaves_out_the_sidebar_of_every_model(superuser_client, places):
+    page = superuser_client.get(URL).content.decode()
+
+    assert 'id="nav-sidebar"' not in page
+    assert 'href="/admin/"' in page  # the breadcrumbs still lead home
