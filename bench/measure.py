@@ -97,16 +97,20 @@ def _pass_second_step(client, user) -> None:
 
 
 def count_queries(pages) -> dict:
-    """Each page requested through the test Client in this process: once with every cached
-    figure forgotten (uncached), then again (warm). Sessions and the user lookup are counted, as
-    in service; the demo banner, cached for every page, is warmed first."""
+    """Each page requested through the test Client in this process as each server serves it
+    steadily: "uncached" as the off server (DASHBOARD_CACHE_SECONDS=0: no figure, report page or
+    compact page read from the cache), "warm" with the cache on and filled. The whole cache is
+    cleared before each page, so nothing stored by an earlier request (a fragment whose version
+    nobody moved) passes for a page rendered afresh; a first request then loads what every server
+    keeps in its cache whatever the setting (the session, the reader's roles, the demo banner),
+    and the next one is counted. Sessions and the user lookup are counted, as in service."""
     from django.contrib.auth import get_user_model
+    from django.core.cache import cache
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
+    from django.test.utils import CaptureQueriesContext, override_settings
 
     from bench.generate import BENCH_ADMIN, BENCH_VIEWER
-    from reports.cache import invalidate_all
 
     User = get_user_model()
     clients = {None: Client(SERVER_NAME="127.0.0.1")}
@@ -116,21 +120,23 @@ def count_queries(pages) -> dict:
         clients[role].force_login(user)
         if user.is_superuser:
             _pass_second_step(clients[role], user)
-    clients["viewer"].get("/healthz")
+
+    def counted(client, path: str) -> int:
+        client.get(path)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(path)
+        if response.status_code != 200:
+            raise SystemExit(f"{path} answered {response.status_code} to the test Client.")
+        return len(queries)
+
     counts = {}
     for page in pages:
         client = clients[page.user]
-        client.get(page.path)
-        invalidate_all()
-        result = {}
-        for state in ("uncached", "warm"):
-            with CaptureQueriesContext(connection) as queries:
-                response = client.get(page.path)
-            if response.status_code != 200:
-                raise SystemExit(f"{page.path} answered {response.status_code} to the test Client.")
-            result[state] = len(queries)
-        counts[page.key] = result
-    invalidate_all()
+        cache.clear()
+        with override_settings(DASHBOARD_CACHE_SECONDS=0):
+            uncached = counted(client, page.path)
+        counts[page.key] = {"uncached": uncached, "warm": counted(client, page.path)}
+    cache.clear()
     return counts
 
 
@@ -472,8 +478,9 @@ def markdown(result: dict) -> str:
         "connections, each waiting (wrk's Lua delay()) so that the offered rate is about half of "
         "the page's maximum in the same round; the achieved rate is shown in brackets. Unlike an "
         "open-loop generator (wrk2) it does not correct for coordinated omission. Queries per "
-        "request are counted with Django's test Client against the same database (uncached for "
-        "`off` and `none` rows, second request for `warm` rows), sessions and user lookups "
+        "request are counted with Django's test Client against the same database, the cache "
+        "cleared before each page (uncached: DASHBOARD_CACHE_SECONDS=0, for `off` and `none` "
+        "rows; warm: the cache on and filled, for `warm` rows), sessions and user lookups "
         "included. The load generator, both servers and PostgreSQL share the machine's cores.",
         "",
     ]

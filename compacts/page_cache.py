@@ -13,8 +13,13 @@ from django.conf import settings
 
 from core import city_versions
 
-# Entries are found only through the current version; the timeout frees the others.
-FRAGMENT_SECONDS = 24 * 60 * 60
+
+def fragment_seconds() -> int:
+    """How long a rendered page is kept: as long as the dashboards' figures, so that a server
+    with DASHBOARD_CACHE_SECONDS=0 renders the page afresh each time (nothing is read from or
+    written to the cache), as the bench's "off" server must. Entries are found only through the
+    current version; the timeout frees the others."""
+    return settings.DASHBOARD_CACHE_SECONDS
 
 
 def page_version(page) -> str:

@@ -424,20 +424,17 @@ def _commitment_groups(
     return groups, len(commitments)
 
 
-def compact_page(*, user, pk: int) -> CompactPage:
+def compact_page(*, user, pk: int, versioned: bool = True) -> CompactPage:
     """The compact page: summary, signatories and their seats today, participants by sector,
     commitments by category with their milestones, the latest activities and the grants.
 
-    Queries: the compact with its records' version; then, when the page renders them, the
-    signatories with their seats' holders, participants with their opt-ins, commitments with
+    Queries: the compact, with its records' version when `versioned` (the key of the page's
+    cached fragment; a server that caches no page skips it); then, when the page renders them,
+    the signatories with their seats' holders, participants with their opt-ins, commitments with
     their milestones, activities, grants; the same whatever the size.
     """
-    compact = _scoped_get(
-        Compact.objects.select_related("city").annotate(
-            records_version=RawSQL(_RECORDS_VERSION_SQL, ())
-        ),
-        user,
-        "city",
-        pk,
-    )
+    compacts = Compact.objects.select_related("city")
+    if versioned:
+        compacts = compacts.annotate(records_version=RawSQL(_RECORDS_VERSION_SQL, ()))
+    compact = _scoped_get(compacts, user, "city", pk)
     return CompactPage(compact, timezone.localdate())

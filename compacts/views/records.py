@@ -287,7 +287,8 @@ def _form_factory(form_class, **kwargs):
 
 @require_GET
 def compact_detail(request, pk: int):
-    page = selectors.compact_page(user=request.user, pk=pk)
+    seconds = page_cache.fragment_seconds()
+    page = selectors.compact_page(user=request.user, pk=pk, versioned=bool(seconds))
     editor = can_edit(request.user, page.compact.city_id)
     here = quote(request.get_full_path(), safe="/")
     context = {
@@ -298,9 +299,9 @@ def compact_detail(request, pk: int):
         "activities_url": f"/activities/?compact={page.compact.pk}",
         # The fragment (compacts.page_cache) differs by the right to edit and, for editors only,
         # by the address their edit links return to.
-        "page_version": page_cache.page_version(page),
+        "fragment_seconds": seconds,
+        "page_version": page_cache.page_version(page) if seconds else "",
         "fragment_here": here if editor else "",
-        "fragment_seconds": page_cache.FRAGMENT_SECONDS,
     }
     return render(request, "compacts/compact_detail.html", context)
 

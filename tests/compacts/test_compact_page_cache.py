@@ -113,3 +113,30 @@ def test_a_new_holder_of_a_signatory_seat_shows_at_once(viewer_client, compact):
         started_on=TODAY - datetime.timedelta(days=1),
     )
     assert "Now in the seat: <strong>New Holder</strong>" in body(viewer_client, page_url(compact))
+
+
+def test_with_the_dashboard_cache_off_every_request_renders_the_page(
+    settings, editor, viewer_client, compact
+):
+    # The bench's "off" server (DASHBOARD_CACHE_SECONDS=0) must measure the page rendered afresh:
+    # a fragment stored while the cache was on is not served, and nothing is stored.
+    commitment = CommitmentFactory(compact=compact, title="Old wording")
+    MilestoneFactory(commitment=commitment)
+    assert "Old wording" in body(viewer_client, page_url(compact))
+    settings.DASHBOARD_CACHE_SECONDS = 0
+    type(commitment).objects.filter(pk=commitment.pk).update(title="Changed behind its back")
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as queries:
+            html = body(viewer_client, page_url(compact))
+        assert "Changed behind its back" in html
+        # the compact (without the records' version), signatories, participants, commitments
+        # with milestones, activities, grants
+        assert len(page_reads(queries)) == 6, "\n".join(page_reads(queries))
+        assert "records_version" not in page_reads(queries)[0]
+
+
+def test_the_fragment_is_kept_as_long_as_the_dashboards_figures(settings, viewer_client, compact):
+    settings.DASHBOARD_CACHE_SECONDS = 123
+    response = viewer_client.get(page_url(compact))
+
+    assert response.context["fragment_seconds"] == 123
