@@ -64,9 +64,7 @@ def token_for_secret(secret: str) -> ApiToken | None:
     """The usable token with this secret, its user joined, noting its use; None otherwise."""
     if not secret.startswith(SECRET_START):
         return None
-    token = (
-        ApiToken.objects.select_related("user").filter(key_hash=hash_secret(secret)).first()
-    )
+    token = ApiToken.objects.select_related("user").filter(key_hash=hash_secret(secret)).first()
     now = timezone.now()
     if token is None or not token.is_usable_at(now) or not token.user.is_active:
         return None

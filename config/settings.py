@@ -375,6 +375,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "CompactStatusEnum": "compacts.choices.CompactStatus",
+        "CommitmentStatusEnum": "compacts.choices.CommitmentStatus",
+        "MilestoneStatusEnum": "compacts.choices.MilestoneStatus",
+        "ActivityKindEnum": "compacts.choices.ActivityKind",
+        "OrganizationKindEnum": "schools.choices.OrganizationKind",
+        "DatePrecisionEnum": "schools.choices.DatePrecision",
+    },
 }
 
 LOGGING = {
