@@ -175,7 +175,7 @@ LEADERSHIP_INPUT = OpenApiExample(
         "organization": 31,
         "role": "superintendent",
         "last_day": "2026-06-30",
-        "end_reason": "resigned",
+        "end_reason": "stepped_down",
         "successor_name": "Jordan Lee",
         "successor_first_day": "2026-07-01",
     },

@@ -11,6 +11,7 @@ from rest_framework import serializers
 
 from compacts.models import Activity, Commitment, Compact, Grant, Milestone, Participant, Signatory
 from core.concurrency import version_token
+from schools.choices import EndReason, LeadershipRole
 from schools.models import City, LeadershipTerm, Organization, Person
 
 VERSION_HELP = (
@@ -317,9 +318,11 @@ class ActivityChange(VersionedInput, serializers.ModelSerializer):
 
 class LeadershipChangeInput(serializers.Serializer):
     organization = serializers.IntegerField()
-    role = serializers.CharField()
+    role = serializers.ChoiceField(choices=LeadershipRole.choices)
     last_day = serializers.DateField(required=False, allow_null=True)
-    end_reason = serializers.CharField(required=False, allow_blank=True)
+    end_reason = serializers.ChoiceField(
+        choices=EndReason.choices, required=False, allow_blank=True
+    )
     successor_name = serializers.CharField(required=False, allow_blank=True)
     successor_title = serializers.CharField(required=False, allow_blank=True)
     successor_first_day = serializers.DateField(required=False, allow_null=True)

@@ -2,8 +2,9 @@
 same choices limited to the city, the same validation, history and version check.
 
 A JSON body becomes form data: scalars as the text a browser would send, lists kept for
-multiple choices. A change (PATCH) starts from the record as the edit form shows it and lays
-the given fields over it, so that leaving a field out keeps it.
+multiple choices. A new record starts from what the empty create form shows (the model's
+defaults), a change (PATCH) from the record as the edit form shows it; the given fields are laid
+over it, so that leaving a field out keeps what the page would have sent.
 """
 
 from __future__ import annotations
@@ -88,9 +89,12 @@ def _user_kwargs(kind, user) -> dict:
 
 def create(kind, *, user, data) -> object:
     """Create a record of `kind` as the page's create form does; the new record."""
-    data = form_data(data)
-    parent = parent_of(kind, user, data)
-    form = kind.form_class(data, **{kind.form_arg: parent}, **_user_kwargs(kind, user))
+    given = form_data(data)
+    parent = parent_of(kind, user, given)
+    build = partial(kind.form_class, **{kind.form_arg: parent}, **_user_kwargs(kind, user))
+    initial = kind.create_initial(parent) if kind.create_initial else None
+    # What the page's empty form shows pre-filled (the model's defaults) stands unless given.
+    form = build({**_current_data(build(initial=initial)), **given})
     if not form.is_valid():
         raise ApiValidationError(form_errors(form))
     try:
