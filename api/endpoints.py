@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -36,14 +37,16 @@ from accounts.scope import (
 from api import examples, serializers, writes
 from compacts import selectors as compact_selectors
 from compacts import services as compact_services
+from compacts.filters import ActivityFilterSet, CommitmentFilterSet, MilestoneFilterSet
 from compacts.forms import MilestoneDoneForm
 from compacts.models import Compact, Grant, Participant, Signatory
 from compacts.views.records import ACTIVITY, COMMITMENT, MILESTONE
 from reports import cache as report_cache
 from reports import selectors as report_selectors
 from schools import selectors as school_selectors
+from schools.filters import LeadershipTermFilterSet
 from schools.forms import LeadershipChangeForm
-from schools.models import Organization
+from schools.models import LeadershipTerm, Organization
 from schools.services import leadership_change, leadership_departure
 
 NOT_FOUND = {404: None}
@@ -57,6 +60,14 @@ def _filtered(selector, request, **kwargs) -> QuerySet:
         return selector(user=request.user, filters=request.query_params, **kwargs)
     except ValidationError as error:
         raise ApiValidationError(error.message_dict) from None
+
+
+class SelectorFilters(DjangoFilterBackend):
+    """Puts the list's FilterSet (the page's query parameters) in the schema. The selector
+    applies it, with the user's scope, so this backend leaves the queryset alone."""
+
+    def filter_queryset(self, request, queryset, view):
+        return queryset
 
 
 def _by_city(queryset: QuerySet, request, city_path: str) -> QuerySet:
@@ -145,13 +156,19 @@ class OrganizationViewSet(ReadViewSet):
 )
 class LeadershipTermViewSet(ReadViewSet):
     serializer_class = serializers.LeadershipTermSerializer
+    filter_backends = [SelectorFilters]
+    filterset_class = LeadershipTermFilterSet
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema asks for the model only
+            return LeadershipTerm.objects.none()
         if self.action == "retrieve":
             term = school_selectors.leadership_term_get(
                 user=self.request.user, pk=self.kwargs["pk"]
             )
-            return type(term).objects.filter(pk=term.pk).select_related("person", "organization")
+            return LeadershipTerm.objects.filter(pk=term.pk).select_related(
+                "person", "organization"
+            )
         return _filtered(school_selectors.leadership_term_list, self.request).prefetch_related(None)
 
 
@@ -207,6 +224,7 @@ class RecordViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ReadViewSe
 
     kind = None
     selector = None
+    filter_backends = [SelectorFilters]
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
@@ -234,17 +252,18 @@ class RecordViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ReadViewSe
 
 def _record_schema(noun: str, serializer, create_input, change_input, example, input_example):
     errors = {400: None, 403: None, 404: None}
+    article = "an" if noun[0] in "aeiou" else "a"
     return extend_schema_view(
         list=extend_schema(summary=f"{noun.capitalize()} list", examples=[example]),
-        retrieve=extend_schema(summary=f"A {noun}", examples=[example]),
+        retrieve=extend_schema(summary=f"{article.capitalize()} {noun}", examples=[example]),
         create=extend_schema(
-            summary=f"Record a {noun} (editors)",
+            summary=f"Record {article} {noun} (editors)",
             request=create_input,
             responses={201: serializer, **errors},
             examples=[input_example, example],
         ),
         partial_update=extend_schema(
-            summary=f"Change a {noun} (editors)",
+            summary=f"Change {article} {noun} (editors)",
             request=change_input,
             responses={200: serializer, 409: serializers.Conflict, **errors},
             examples=[examples.change_of(input_example), example],
@@ -263,6 +282,7 @@ def _record_schema(noun: str, serializer, create_input, change_input, example, i
 class CommitmentViewSet(RecordViewSet):
     """The filters of /commitments/."""
 
+    filterset_class = CommitmentFilterSet
     serializer_class = serializers.CommitmentSerializer
     kind = COMMITMENT
 
@@ -282,6 +302,7 @@ class CommitmentViewSet(RecordViewSet):
 class MilestoneViewSet(RecordViewSet):
     """The filters of /milestones/."""
 
+    filterset_class = MilestoneFilterSet
     serializer_class = serializers.MilestoneSerializer
     kind = MILESTONE
     selector = staticmethod(compact_selectors.milestone_list)
@@ -328,6 +349,7 @@ class MilestoneViewSet(RecordViewSet):
 class ActivityViewSet(RecordViewSet):
     """The filters of /activities/; newest first on the page, by id here (cursor pages)."""
 
+    filterset_class = ActivityFilterSet
     serializer_class = serializers.ActivitySerializer
     kind = ACTIVITY
     selector = staticmethod(compact_selectors.activity_list)
@@ -343,6 +365,7 @@ class LeadershipChangeView(GenericAPIView):
         description="The terms in your edit scope: at your edited cities' organizations and at "
         "the seats that signed their compacts.",
         responses={200: serializers.LeadershipTermSerializer(many=True), 403: None},
+        examples=[examples.TERM],
     )
     def get(self, request):
         self._require_editor_somewhere(request.user)
@@ -356,7 +379,7 @@ class LeadershipChangeView(GenericAPIView):
         "departure without a successor; or, at a vacant seat, the successor alone.",
         request=serializers.LeadershipChangeInput,
         responses={201: serializers.LeadershipChangeResult, 400: None, 403: None},
-        examples=[examples.LEADERSHIP_INPUT],
+        examples=[examples.LEADERSHIP_INPUT, examples.LEADERSHIP_RESULT],
     )
     def post(self, request):
         self._require_editor_somewhere(request.user)

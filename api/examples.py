@@ -180,6 +180,21 @@ LEADERSHIP_INPUT = OpenApiExample(
         "successor_first_day": "2026-07-01",
     },
 )
+LEADERSHIP_RESULT = OpenApiExample(
+    "The terms closed and opened",
+    response_only=True,
+    value={
+        "closed_term": {**TERM.value, "ended_on": "2026-06-30", "end_reason": "stepped_down"},
+        "new_term": {
+            **TERM.value,
+            "id": 412,
+            "person": {"id": 230, "full_name": "Jordan Lee"},
+            "started_on": "2026-07-01",
+        },
+        "compacts_losing_signatory": [12],
+        "new_person": True,
+    },
+)
 FIGURES = OpenApiExample(
     "A city's figures",
     value={
