@@ -33,7 +33,7 @@ v1 = [
     ),
 ]
 
-docs = SpectacularSwaggerSplitView.as_view(url_name="api:schema")
+docs = SpectacularSwaggerSplitView.as_view(url_name="api:schema", template_name="api/docs.html")
 docs.login_required = True
 
 urlpatterns = [

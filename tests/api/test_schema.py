@@ -55,6 +55,7 @@ def test_the_docs_page_serves_its_assets_from_the_site(viewer_client):
     assert [src for src in sources if src.startswith(("http:", "https:", "//"))] == []
     # The set-up script comes from the same address, not inline: the CSP allows no inline script.
     assert "<script>" not in page.replace(" ", "")
+    assert "<style" not in page
     script = viewer_client.get(reverse("api:docs") + "?script=")
     assert script.status_code == 200
     assert reverse("api:schema") in script.content.decode()
