@@ -375,6 +375,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.error_answers",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "CompactStatusEnum": "compacts.choices.CompactStatus",
         "CommitmentStatusEnum": "compacts.choices.CommitmentStatus",
