@@ -20,7 +20,6 @@ class ApiTokenAdmin(admin.ModelAdmin):
     list_filter = ("revoked_at", "expires_at")
     search_fields = ("name", "prefix", "user__username", "user__email")
     list_select_related = ("user",)
-    autocomplete_fields = ("user",)
     # The hash is no use to anyone and a token is made by its owner, who alone sees the secret.
     readonly_fields = ("user", "name", "prefix", "created_at", "expires_at", "last_used_at")
     exclude = ("key_hash",)

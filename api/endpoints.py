@@ -118,8 +118,8 @@ class CityViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["get"], pagination_class=None)
     def figures(self, request, slug=None):
         city = report_selectors.city_in_scope(request.user, slug)
-        dashboard = report_cache.city_dashboard_get(user=request.user, slug=slug, city=city)
-        return Response(serializers.CityFiguresSerializer(dashboard.city).data)
+        (figures,) = report_cache.city_figures_list(user=request.user, cities=[city])
+        return Response(serializers.CityFiguresSerializer(figures).data)
 
 
 @extend_schema_view(

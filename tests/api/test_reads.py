@@ -86,14 +86,30 @@ def test_the_lists_take_the_filters_of_the_pages(api, world, editor):
 def test_the_figures_are_those_of_the_reports(api, world, viewer):
     url = reverse("api:city-figures", kwargs={"slug": world.x.city.slug})
     data = api["viewer"].get(url).json()
-    (figures,) = report_cache.city_figures_list(
-        user=viewer, cities=[c for c in report_cache.selectors.cities_in_scope(viewer)]
-    )
+    (figures,) = report_cache.city_figures_list(user=viewer)
     assert data["slug"] == figures.slug
     assert data["figures"]["commitments"] == figures.figures.commitments
     assert data["figures"]["milestones"] == figures.figures.milestones
     assert data["health"]["colour"] == figures.health.colour
     assert [c["id"] for c in data["compacts"]] == [c.id for c in figures.compacts]
+
+
+def test_a_write_shows_in_the_next_figures(api, world):
+    url = reverse("api:city-figures", kwargs={"slug": world.x.city.slug})
+    before = api["editor"].get(url).json()["figures"]["commitments"]
+    api["editor"].post(
+        reverse("api:commitment-list"),
+        {"compact": world.x.compact.pk, "category": "ENR", "title": "Xville another"},
+        format="json",
+    )
+    assert api["editor"].get(url).json()["figures"]["commitments"] == before + 1
+
+
+def test_the_browsable_api_answers_a_signed_in_browser(viewer_client, world):
+    response = viewer_client.get(reverse("api:compact-list"), HTTP_ACCEPT="text/html")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+    assert world.x.compact.title.encode() in response.content
 
 
 def test_lists_page_with_a_cursor(api, world):
