@@ -383,7 +383,7 @@ class LeadershipChangeView(GenericAPIView):
     )
     def post(self, request):
         self._require_editor_somewhere(request.user)
-        form = LeadershipChangeForm(writes.form_data(request.data), user=request.user)
+        form = LeadershipChangeForm(writes.bound(writes.form_data(request.data)), user=request.user)
         if not form.is_valid():
             raise ApiValidationError(writes.form_errors(form))
         data = dict(form.cleaned_data)

@@ -14,6 +14,7 @@ from functools import partial
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.http.request import QueryDict
+from django.utils.datastructures import MultiValueDict
 from rest_framework import status
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
@@ -41,6 +42,14 @@ def form_data(data) -> dict:
         key: [_as_text(item) for item in value] if isinstance(value, list) else _as_text(value)
         for key, value in data.items()
     }
+
+
+def bound(data: dict) -> MultiValueDict:
+    """Form data as a browser's: one value, or several for a multiple choice (a single
+    participant sent as a form field, or a JSON scalar, is a list of one)."""
+    return MultiValueDict(
+        {key: value if isinstance(value, list) else [value] for key, value in data.items()}
+    )
 
 
 def _current_data(form) -> dict:
@@ -94,7 +103,7 @@ def create(kind, *, user, data) -> object:
     build = partial(kind.form_class, **{kind.form_arg: parent}, **_user_kwargs(kind, user))
     initial = kind.create_initial(parent) if kind.create_initial else None
     # What the page's empty form shows pre-filled (the model's defaults) stands unless given.
-    form = build({**_current_data(build(initial=initial)), **given})
+    form = build(bound({**_current_data(build(initial=initial)), **given}))
     if not form.is_valid():
         raise ApiValidationError(form_errors(form))
     try:
@@ -126,8 +135,10 @@ def change(kind, *, user, pk: int, data, serialize, form_class=None, update=None
     update = update or _update_service(kind)
     given = form_data(data)
     merged = {**_current_data(build(instance=record)), **given}
+    # The version is the caller's, never the one the form would fill in: a change that does not
+    # say which version it was made against is refused, as on the page.
     merged["version"] = given.get("version", "")
-    form = build(merged, instance=record)
+    form = build(bound(merged), instance=record)
     if not form.is_valid():
         raise ApiValidationError(form_errors(form))
     cleaned = dict(form.cleaned_data)

@@ -223,3 +223,34 @@ def test_a_leadership_change_is_recorded_by_editors_of_the_seat(api, world, pers
     if expected == 201:
         assert response.json()["closed_term"]["id"] == term.pk
         assert new_term.history.get().history_user.username == persona.replace("superuser", "admin")
+
+
+def test_opt_in_participants_are_set_from_json_or_form_fields(api, world):
+    commitment, participant = world.x.commitment, world.x.participant
+    url = reverse("api:commitment-detail", kwargs={"pk": commitment.pk})
+    response = api["editor"].patch(
+        url, {"participants": [participant.pk], "version": version_token(commitment)}, format="json"
+    )
+    assert response.json()["participants"] == [participant.pk]
+    response = api["editor"].patch(
+        url, {"participants": [], "version": response.json()["version"]}, format="json"
+    )
+    assert response.status_code == 200
+    assert response.json()["participants"] == []
+    # A form-encoded change with one participant: a list of one, as a browser sends it.
+    response = api["editor"].patch(
+        url, {"participants": participant.pk, "version": response.json()["version"]}
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["participants"] == [participant.pk]
+
+
+def test_a_change_to_another_compacts_participant_is_refused(api, world):
+    commitment = world.x.commitment
+    response = api["editor"].patch(
+        reverse("api:commitment-detail", kwargs={"pk": commitment.pk}),
+        {"participants": [world.y.participant.pk], "version": version_token(commitment)},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "participants" in response.json()
