@@ -5,7 +5,10 @@ import datetime
 import hashlib
 import re
 
+import pytest
 from django.contrib.admin.sites import site
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
@@ -146,3 +149,18 @@ def test_requests_are_throttled_per_token(editor, monkeypatch):
     second = _client(token_create(user=editor, name="b", days=30)[1])
     assert [first.get(CITIES).status_code for _ in range(3)] == [200, 200, 429]
     assert second.get(CITIES).status_code == 200
+
+
+def test_a_token_cannot_expire_before_it_was_created(editor):
+    token, _ = token_create(user=editor, name="sync", days=30)
+    token.expires_at = token.created_at
+    with pytest.raises(ValidationError, match="expires after it is created"):
+        token.full_clean()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        token.save()
+
+
+def test_an_answer_to_a_token_is_kept_by_no_cache(editor):
+    _, secret = token_create(user=editor, name="sync", days=30)
+    response = _client(secret).get(CITIES)
+    assert "no-store" in response["Cache-Control"]
