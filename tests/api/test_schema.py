@@ -3,6 +3,7 @@ operation with an example, the docs' assets from the package (no CDN)."""
 
 import re
 
+from django.contrib.staticfiles import finders
 from django.urls import reverse
 from rest_framework.permissions import IsAuthenticated
 
@@ -53,6 +54,9 @@ def test_the_docs_page_serves_its_assets_from_the_site(viewer_client):
     sources = re.findall(r'(?:src|href)="([^"]+)"', page)
     assert sources
     assert [src for src in sources if src.startswith(("http:", "https:", "//"))] == []
+    assets = [src for src in sources if src.startswith("/static/")]
+    assert any("swagger-ui" in src for src in assets)
+    assert [src for src in assets if not finders.find(src.removeprefix("/static/"))] == []
     # The set-up script comes from the same address, not inline: the CSP allows no inline script.
     assert "<script>" not in page.replace(" ", "")
     assert "<style" not in page
