@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "django_tables2",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "simple_history",
     "config.apps.LockoutsConfig",
     "csp",
@@ -73,6 +76,7 @@ INSTALLED_APPS = [
     "reports",
     "history",
     "reminders",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -374,6 +378,45 @@ def _git_commit(root: Path) -> str:
 RELEASE_ID = os.environ.get("RELEASE_ID") or _git_commit(BASE_DIR)[:12] or "dev"
 
 LIST_PAGE_SIZE = 50
+
+# The REST API (api/, issue 17): personal tokens, or the session for the browsable API; signed
+# in or nothing (401); a rate per token.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.IdCursorPagination",
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"token": os.environ.get("API_RATE", "600/minute")},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Compact Tracker API",
+    "DESCRIPTION": "Read a city's compacts, records and figures, and log its work, with the "
+    "same scope and rules as the pages. Authenticate with a personal token "
+    "(`Authorization: Bearer ct_...`, created on your account page).",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.error_answers",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "CompactStatusEnum": "compacts.choices.CompactStatus",
+        "CommitmentStatusEnum": "compacts.choices.CommitmentStatus",
+        "MilestoneStatusEnum": "compacts.choices.MilestoneStatus",
+        "ActivityKindEnum": "compacts.choices.ActivityKind",
+        "OrganizationKindEnum": "schools.choices.OrganizationKind",
+        "DatePrecisionEnum": "schools.choices.DatePrecision",
+    },
+}
 
 LOGGING = {
     "version": 1,

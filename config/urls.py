@@ -10,6 +10,7 @@ urlpatterns = [
     path("healthz", login_not_required(healthz), name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
+    path("api/", include("api.urls")),
     path("", include("reports.urls")),
     path("", include("compacts.urls")),
     path("", include("schools.urls")),

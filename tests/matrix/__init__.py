@@ -95,6 +95,8 @@ class Route:
     post_data: form data for the POST as the editor and superuser (an empty form is fine: the
         check is about access, a 200 with errors is "ok").
     query: a query string to add ("export=csv"), or a callable building it from the World.
+    post_access: the access class of POST where it differs from GET's (an API list anyone
+        reads and only a city's editors add to); None: the same as GET's.
     """
 
     name: str
@@ -103,3 +105,4 @@ class Route:
     post: bool = False
     post_data: Callable[[object], dict] = field(default=lambda world: {})
     query: str | Callable[[object], str] = ""
+    post_access: str | None = None
