@@ -257,6 +257,11 @@ class ListFilterSet(django_filters.FilterSet):
     def __init__(self, data=None, *args, user, **kwargs):
         self.user = user
         super().__init__(data, *args, **kwargs)
+        # A filter builds its form field once and keeps it; the copies this FilterSet made of
+        # the class's filters keep one built before (the API schema reads the class's filters),
+        # whose choices would ignore this user's. Every FilterSet builds its own.
+        for filter_ in self.filters.values():
+            filter_.__dict__.pop("_field", None)
 
     def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         words = value.split()[:10]
