@@ -164,7 +164,8 @@ class _AsOf:
       in progress, stalled, abandoned, superseded) has no date and stands as it is today.
     - a milestone is done iff completed on or before the day; missed iff marked missed and due
       before the day (a milestone cannot be missed before it falls due: until then it was
-      planned); overdue iff due before the day and neither done by then nor missed.
+      planned); overdue iff due before the day and neither done by then nor missed. A deferred
+      one stays deferred: deferring has no date.
     - a signatory's term is open by its started_on and ended_on; a re-affirmation counts from
       reaffirmed_on; terms that started after the day are not there yet.
     - an open charter school counts from its opened_year (a closed school has no closing date:
