@@ -57,7 +57,9 @@ def city_board_pack(request, slug):
     today = timezone.localdate()
     city = city_in_scope(request.user, slug)
     context = board_pack.city_pack(request.user, city, today)
-    return render(request, board_pack.TEMPLATE_CITY, context | {"csp_nonce": request.csp_nonce})
+    return render(
+        request, board_pack.TEMPLATE_CITY, context | {"csp_nonce": str(request.csp_nonce)}
+    )
 
 
 @require_GET
@@ -66,7 +68,7 @@ def portfolio_board_pack(request):
     today = timezone.localdate()
     context = board_pack.portfolio_pack(request.user, cities_in_scope(request.user), today)
     return render(
-        request, board_pack.TEMPLATE_PORTFOLIO, context | {"csp_nonce": request.csp_nonce}
+        request, board_pack.TEMPLATE_PORTFOLIO, context | {"csp_nonce": str(request.csp_nonce)}
     )
 
 
