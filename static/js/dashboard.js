@@ -215,10 +215,6 @@
   }
 
   document.addEventListener("DOMContentLoaded", () => {
-    document.querySelectorAll("[data-print]").forEach((button) => {
-      button.addEventListener("click", () => window.print());
-    });
-
     const source = byId("dashboard-data");
     if (!source || typeof Chart === "undefined") return;
     const data = JSON.parse(source.textContent);
