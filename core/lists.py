@@ -631,7 +631,8 @@ class FilteredListView(View):
 
     Configure with as_view(title=..., filterset_class=..., table_class=..., selector=...,
     export_name=...). `lazy_pages=True` pages without counting (Previous / Next only), for tables
-    too large to COUNT(*) on every page view.
+    too large to COUNT(*) on every page view. `default_order` orders the rows until the user
+    sorts by a column (and the CSV alike); without it, the selector's order stands.
     """
 
     http_method_names = ["get", "head"]
@@ -643,6 +644,8 @@ class FilteredListView(View):
     selector = None
     export_name = ""
     lazy_pages = False
+    # The order of a list nobody has sorted (order_by terms), when it is not the selector's.
+    default_order: tuple = ()
 
     def get(self, request):
         filterset = self.filterset_class(request.GET.copy(), user=request.user)
@@ -662,6 +665,8 @@ class FilteredListView(View):
         if sort:
             table.order_by = sort
             self._break_ties(table)
+        elif self.default_order:
+            table.data.data = table.data.data.order_by(*self.default_order)
 
         if export == "csv" and valid:
             return stream_csv(table.data.data, self.table_class, self.export_name)

@@ -410,6 +410,48 @@ def test_it_sorts_milestones_by_due_date_both_ways(editor_client, records):
     assert descending == sorted(ascending, reverse=True)
 
 
+@pytest.fixture
+def due_and_done(city_x) -> list[str]:
+    """Milestones of every state, made out of order; returned in the next-due-first order."""
+    commitment = CommitmentFactory(compact=CompactFactory(city=city_x))
+
+    def milestone(title, status, due_on):
+        MilestoneFactory(commitment=commitment, title=title, status=status, due_on=due_on)
+
+    milestone("done long ago", MilestoneStatus.DONE, datetime.date(2019, 3, 1))
+    milestone("coming later", MilestoneStatus.PLANNED, TODAY + 100 * DAY)
+    milestone("missed last month", MilestoneStatus.MISSED, TODAY - 30 * DAY)
+    milestone("overdue", MilestoneStatus.PLANNED, TODAY - 10 * DAY)
+    milestone("deferred", MilestoneStatus.DEFERRED, TODAY + DAY)
+    milestone("coming soon", MilestoneStatus.IN_PROGRESS, TODAY + 5 * DAY)
+    milestone("due today", MilestoneStatus.PLANNED, TODAY)
+    return [
+        "overdue",
+        "due today",
+        "coming soon",
+        "coming later",
+        "deferred",
+        "missed last month",
+        "done long ago",
+    ]
+
+
+def test_milestones_come_next_due_first_by_default(editor_client, due_and_done):
+    """Open milestones by due date (the overdue on top), then the others, latest due first."""
+    assert shown_titles(editor_client.get("/milestones/")) == due_and_done
+
+
+def test_the_milestones_csv_keeps_the_next_due_first_order(editor_client, due_and_done):
+    rows = csv_dicts(fetch(editor_client, "/milestones/?export=csv"))
+    assert [row["title"] for row in rows] == due_and_done
+
+
+def test_a_sorted_column_replaces_the_next_due_first_order(editor_client, due_and_done):
+    by_due = shown(editor_client.get("/milestones/?sort=due_on"))
+    assert [m.due_on for m in by_due] == sorted(m.due_on for m in by_due)
+    assert shown_titles(editor_client.get("/milestones/?sort=title")) == sorted(due_and_done)
+
+
 def test_it_pages_51_milestones(editor_client, city_x):
     MilestoneFactory.create_batch(51, commitment=CommitmentFactory(compact__city=city_x))
     assert len(shown(editor_client.get("/milestones/"))) == 50
