@@ -36,7 +36,9 @@
         indexAxis: "y",
         scales: {
           x: { stacked: true, ticks: { precision: 0 }, grid: { color: GRID }, title: { display: true, text: "Commitments" } },
-          y: { stacked: true, grid: { display: false } },
+          // Every category named in full: a long name comes as a list of lines (reports/charts.py),
+          // and no name is skipped to make room.
+          y: { stacked: true, grid: { display: false }, ticks: { autoSkip: false } },
         },
         plugins: {
           legend: { position: "bottom" },
