@@ -666,6 +666,9 @@ class FilteredListView(View):
             table.order_by = sort
             self._break_ties(table)
         elif self.default_order:
+            # No column is the order now: none is marked sorted, and each header's first click
+            # sorts it ascending.
+            table.order_by = ()
             table.data.data = table.data.data.order_by(*self.default_order)
 
         if export == "csv" and valid:

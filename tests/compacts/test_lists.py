@@ -446,6 +446,13 @@ def test_the_milestones_csv_keeps_the_next_due_first_order(editor_client, due_an
     assert [row["title"] for row in rows] == due_and_done
 
 
+def test_no_column_claims_the_next_due_first_order(editor_client, due_and_done):
+    """The Due header is not marked sorted, and its first click sorts ascending."""
+    content = editor_client.get("/milestones/").content.decode()
+    assert '<th class="orderable" scope="col"><a href="?sort=due_on">Due</a></th>' in content
+    assert 'class="asc' not in content and 'class="desc' not in content
+
+
 def test_a_sorted_column_replaces_the_next_due_first_order(editor_client, due_and_done):
     by_due = shown(editor_client.get("/milestones/?sort=due_on"))
     assert [m.due_on for m in by_due] == sorted(m.due_on for m in by_due)
