@@ -126,7 +126,10 @@ def city_trend_view(city: CityFigures, today: datetime.date) -> CityTrend:
     points = city_trend(city.id, TREND_MONTHS, today)
     rows = [
         _row(
-            date_text(point.month, "month"), point.health, _point_values(point), backfilled=point.backfilled
+            date_text(point.month, "month"),
+            point.health,
+            _point_values(point),
+            backfilled=point.backfilled,
         )
         for point in points
     ]
