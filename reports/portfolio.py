@@ -70,7 +70,7 @@ class PortfolioRow:
 
     city: CityFigures
     values: dict
-    trend: Trend
+    trend: Trend | None = None
 
     @property
     def figure_cells(self) -> list[tuple[str, object, str]]:
@@ -95,13 +95,15 @@ class PortfolioRow:
         return "" if value is None else str(value)
 
 
-def portfolio_row(city: CityFigures, trend: Trend) -> PortfolioRow:
+def portfolio_row(city: CityFigures, trend: Trend | None = None) -> PortfolioRow:
+    """One city's line; `trend` (reports/portfolio_trend.py) where the reader sees it: the
+    overview and its exports."""
     figures = city.figures
     values = {
         "city": city.name,
         "state": city.state,
         "compacts": len(city.compacts),
-        "trend": trend.code or None,
+        "trend": trend.code if trend and trend.code else None,
     }
     if figures is None:
         values |= dict.fromkeys(COLUMNS[3:])
@@ -291,6 +293,8 @@ def _words(row: PortfolioRow) -> tuple[str, str]:
 
 
 def _trend_cells(row: PortfolioRow) -> list[str]:
+    if row.trend is None:
+        return ["", "", ""]
     return [row.trend.code, row.trend.label, row.trend.detail]
 
 
@@ -402,7 +406,8 @@ def totals(rows: list[PortfolioRow]) -> PortfolioTotals:
     trend_counts = dict.fromkeys(("better", "same", "worse", "new"), 0)
     for row in live:
         health_counts[row.values["health"]] += 1
-        trend_counts[row.trend.code] += 1
+        if row.trend is not None:
+            trend_counts[row.trend.code] += 1
     health_counts[None] = len(rows) - len(live)
     return PortfolioTotals(
         cities=len(rows),

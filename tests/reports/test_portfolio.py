@@ -5,6 +5,8 @@ import datetime
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import load_workbook
 
@@ -251,14 +253,42 @@ def test_bad_filter_values_show_no_rows_and_exports_refuse_them(three, query):
     assert "Some filters could not be read" in exported.content.decode()
 
 
-def test_each_filter_is_cached_apart(three, django_assert_num_queries):
-    three.get("/reports/?state=CA")
-    three.get("/reports/?state=TX")
+def _queries(client, url) -> tuple[object, int]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    return response, len(queries)
 
-    with django_assert_num_queries(1):  # the user; the content comes from the cache
-        ca = three.get("/reports/?state=CA")
-    with django_assert_num_queries(1):
-        tx = three.get("/reports/?state=TX")
 
+def test_each_filter_is_cached_apart_and_a_warm_filtered_page_costs_what_an_unfiltered_one_does(
+    three,
+):
+    for url in ("/reports/", "/reports/?state=CA", "/reports/?state=TX"):
+        three.get(url)
+
+    _page, unfiltered = _queries(three, "/reports/")
+    ca, ca_queries = _queries(three, "/reports/?state=CA")
+    tx, tx_queries = _queries(three, "/reports/?state=TX")
+
+    assert ca_queries == tx_queries == unfiltered  # the content comes from the cache
     assert read_page(ca).rows == ["yton"]
     assert read_page(tx).rows == ["xville"]
+
+
+def test_a_row_built_without_a_trend_exports_empty_trend_cells(city_x, frozen):
+    """Other pages (the board pack) build portfolio rows without a trend."""
+    from reports import portfolio, selectors
+    from tests.reports.builders import city_row
+
+    _completion(city_x, achieved=1, others=1)
+    figures = selectors.compute_city_figures([city_row(city_x)], frozen)[city_x.id]
+    row = portfolio.portfolio_row(figures)
+
+    exported = csv_rows_of(portfolio.as_csv([row], frozen))[0]
+    assert (exported["trend"], exported["trend_label"], exported["trend_detail"]) == ("", "", "")
+    assert portfolio.totals([row]).trend_text == "none"
+
+
+def csv_rows_of(body: bytes) -> list[dict]:
+    import csv
+
+    return list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
