@@ -24,6 +24,9 @@ from core.formats import date_text
 # "=HYPERLINK(...)" must stay text in every export.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
+# Put first in every CSV: without it Excel reads UTF-8 as the local code page ("NuÃ±ez").
+BYTE_ORDER_MARK = "\ufeff"
+
 PERCENT = "0.0%"
 INTEGER = "0"
 DATE = "d mmm yyyy"
@@ -62,7 +65,7 @@ def csv_bytes(columns: Sequence[Column], rows: Iterable[Sequence]) -> bytes:
     writer.writerow([column.code for column in columns])
     for row in rows:
         writer.writerow(["" if value is None else _safe(value) for value in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return (BYTE_ORDER_MARK + buffer.getvalue()).encode("utf-8")
 
 
 def workbook_bytes(

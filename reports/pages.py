@@ -51,6 +51,16 @@ def city_list_content(user, cities: list[dict], keys: dict, today: datetime.date
 
 
 def city_dashboard_content(user, city: dict, keys: dict, today: datetime.date) -> dict:
+    context = city_dashboard_context(user, city, keys, today)
+    return {
+        "content": render_to_string("reports/_city_dashboard.html", context),
+        "title": context["city"].name,
+        "charts": context["charts"] is not None,
+    }
+
+
+def city_dashboard_context(user, city: dict, keys: dict, today: datetime.date) -> dict:
+    """What the city dashboard shows; its board pack (reports/board_pack.py) prints the same."""
     dashboard = report_cache.city_dashboard_get(
         user=user, slug=city["slug"], city=city, keys=keys, today=today
     )
@@ -68,7 +78,7 @@ def city_dashboard_content(user, city: dict, keys: dict, today: datetime.date) -
         for compact in figures.compacts
     ]
     slug = figures.slug
-    context = {
+    return {
         "city": figures,
         "figures": figures.figures,
         "compacts": compacts,
@@ -89,11 +99,6 @@ def city_dashboard_content(user, city: dict, keys: dict, today: datetime.date) -
         "trend_counts": trends.TREND_COUNTS,
         "today": today,
         "window_start": window_start(today),
-    }
-    return {
-        "content": render_to_string("reports/_city_dashboard.html", context),
-        "title": figures.name,
-        "charts": dashboard.charts is not None,
     }
 
 

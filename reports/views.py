@@ -5,13 +5,15 @@ looks up the reader's cities (one query), their version tokens (one get_many) an
 get), and renders only base.html around it.
 """
 
+from csp.constants import NONCE
+from csp.decorators import csp_update
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from reports import board_pack, pages, portfolio, portfolio_page
 from reports import cache as report_cache
-from reports import pages, portfolio, portfolio_page
 from reports.selectors import cities_in_scope, city_in_scope
 
 EXPORTS = ("csv", "xlsx")
@@ -42,6 +44,32 @@ def city_dashboard(request, slug):
         key, lambda: pages.city_dashboard_content(request.user, city, keys, today)
     )
     return render(request, "reports/city_dashboard.html", content)
+
+
+# The board pack's one <style> element (its footer text) runs under a nonce; every other page keeps
+# the site's style-src 'self'.
+_pack_styles = csp_update({"style-src": [NONCE]})
+
+
+@require_GET
+@_pack_styles
+def city_board_pack(request, slug):
+    today = timezone.localdate()
+    city = city_in_scope(request.user, slug)
+    context = board_pack.city_pack(request.user, city, today)
+    return render(
+        request, board_pack.TEMPLATE_CITY, context | {"csp_nonce": str(request.csp_nonce)}
+    )
+
+
+@require_GET
+@_pack_styles
+def portfolio_board_pack(request):
+    today = timezone.localdate()
+    context = board_pack.portfolio_pack(request.user, cities_in_scope(request.user), today)
+    return render(
+        request, board_pack.TEMPLATE_PORTFOLIO, context | {"csp_nonce": str(request.csp_nonce)}
+    )
 
 
 @require_GET
