@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from reports import board_pack, pages, portfolio
+from reports import board_pack, pages, portfolio, portfolio_page
 from reports import cache as report_cache
 from reports.selectors import cities_in_scope, city_in_scope
 
@@ -75,27 +75,44 @@ def portfolio_board_pack(request):
 @require_GET
 def portfolio_overview(request):
     today = timezone.localdate()
-    export = request.GET.get("export")
-    if export:
-        return _portfolio_export(request, export, today)
-    sort = portfolio.applied_sort(request.GET.get("sort", "city"))
     cities = cities_in_scope(request.user)
     keys = report_cache.data_keys([city["id"] for city in cities], today)
+    filters, facts = portfolio_page.read_filters(request.GET, cities, keys, today)
+    sort = portfolio.applied_sort(request.GET.get("sort", "city"))
+    export = request.GET.get("export")
+    if export:
+        return _portfolio_export(request, export, today, (cities, keys, facts, filters), sort)
+    if not filters.is_valid():
+        return render(
+            request, "reports/portfolio.html", portfolio_page.invalid_content(filters, today, sort)
+        )
     key = report_cache.page_key(
-        "portfolio", keys, today, scope=pages.scope_of(request.user, cities), variant=sort
+        "portfolio",
+        keys,
+        today,
+        scope=pages.scope_of(request.user, cities),
+        variant=portfolio_page.variant(sort, filters),
     )
     content = report_cache.page(
-        key, lambda: pages.portfolio_content(request.user, cities, keys, today, sort)
+        key,
+        lambda: portfolio_page.content(request.user, cities, keys, facts, filters, today, sort),
     )
     return render(request, "reports/portfolio.html", content)
 
 
-def _portfolio_export(request, export: str, today):
+def _portfolio_export(request, export: str, today, read, sort: str):
     if export not in EXPORTS:
         return HttpResponseBadRequest("Unknown export format: use export=csv or export=xlsx.")
-    cities = report_cache.city_figures_list(user=request.user, today=today)
-    rows = [portfolio.portfolio_row(city) for city in cities]
-    rows, _sort = portfolio.sort_rows(rows, request.GET.get("sort", "city"))
+    cities, keys, facts, filters = read
+    if not filters.is_valid():
+        problems = "; ".join(
+            f"{label}: {' '.join(errors)}" for _name, label, errors in filters.errors_list()
+        )
+        return HttpResponseBadRequest(
+            f"Some filters could not be read, so nothing was exported. {problems}",
+            content_type="text/plain; charset=utf-8",
+        )
+    rows, _sort = portfolio_page.rows(request.user, cities, keys, facts, filters, today, sort)
     if export == "csv":
         response = HttpResponse(
             portfolio.as_csv(rows, today), content_type="text/csv; charset=utf-8"
