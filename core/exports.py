@@ -27,7 +27,8 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Put first in every CSV: without it Excel reads UTF-8 as the local code page ("NuÃ±ez").
 BYTE_ORDER_MARK = "\ufeff"
 
-PERCENT = "0.0%"
+# Whole percentages, as every page shows them; the cell keeps the exact value.
+PERCENT = "0%"
 INTEGER = "0"
 DATE = "d mmm yyyy"
 README_SHEET = "Read me"

@@ -97,12 +97,12 @@ def time_text(value: datetime.datetime | datetime.time | None) -> str:
     return date_format(value, get_format("TIME_FORMAT"))
 
 
-def percent_text(fraction: float | Decimal | None, places: int = 0) -> str:
-    """A fraction (0.478) as a percentage: "48%", as the dashboards show it; "n/a" for None.
-    `places` is for a table that must tell close values apart (the portfolio's "47.8%")."""
+def percent_text(fraction: float | Decimal | None) -> str:
+    """A fraction (0.478) as a percentage: "48%", the one percent format of every page and
+    export (XLSX: core.exports.PERCENT); "n/a" for None."""
     if fraction is None:
         return NOT_APPLICABLE
-    return f"{float(fraction) * 100:.{places}f}%"
+    return f"{float(fraction) * 100:.0f}%"
 
 
 def status_tone(code: str | None) -> str:

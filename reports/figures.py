@@ -55,13 +55,8 @@ class Ratio:
 
     @property
     def percent(self) -> str:
-        """Cards: a whole percentage, or "n/a"."""
+        """Every page and table: a whole percentage, or "n/a" (one percent format everywhere)."""
         return percent_text(self.rounded(2))
-
-    @property
-    def percent_exact(self) -> str:
-        """Tables: the export's 3 places as a percentage with one decimal, or "n/a"."""
-        return percent_text(self.rounded(3), places=1)
 
 
 @dataclass(frozen=True)

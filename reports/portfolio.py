@@ -1,8 +1,9 @@
 """The portfolio overview: one row per city, every metric, sortable, and its CSV and XLSX exports.
 
 Page and exports read the same rows, so they cannot show different figures: a ratio is rounded
-once (3 places, half up), shown as a percentage with one decimal on the page and in the workbook,
-and exported as a decimal with 3 places in the CSV (scripts read it).
+once (3 places, half up), shown as a whole percentage on the page and in the workbook (the
+workbook's cell keeps the 3 places), and exported as a decimal with 3 places in the CSV
+(scripts read it).
 """
 
 from __future__ import annotations
@@ -75,12 +76,12 @@ class PortfolioRow:
     @property
     def figure_cells(self) -> list[tuple[str, object, str]]:
         """(column, data value, shown text) of the figures from completion to participation:
-        ratios export 3 places and show a percentage with one decimal."""
+        ratios export 3 places and show a whole percentage, as every page does."""
         cells = []
         for column in FIGURE_COLUMNS:
             value = self.values[column]
             if isinstance(value, Ratio):
-                cells.append((column, value.export, value.percent_exact))
+                cells.append((column, value.export, value.percent))
             else:
                 cells.append((column, value, value))
         return cells
@@ -385,7 +386,7 @@ class PortfolioTotals:
         for column in FIGURE_COLUMNS:
             value = self.values[column]
             if isinstance(value, Ratio):
-                cells.append((column, value.export, value.percent_exact))
+                cells.append((column, value.export, value.percent))
             else:
                 cells.append((column, value, value))
         return cells
@@ -451,7 +452,8 @@ def as_xlsx(rows: list[PortfolioRow], today: datetime.date) -> bytes:
         notes=(
             "One row per city in your scope (and the filters you chose). A city's figures take "
             "its live compacts (active or renewed) together; a city without one says why instead.",
-            "Percentages are rounded half up to one decimal; n/a means there was nothing to count.",
+            "Percentages show whole; each cell holds the ratio to 3 places (rounded half up). "
+            "n/a means there was nothing to count.",
             "The last row (bold) holds the totals. " + TOTALS_NOTE,
         ),
         totals=_xlsx_totals(totals(rows), today),

@@ -35,11 +35,17 @@ def test_datetimes_are_shown_in_the_site_time_zone(settings):
 
 
 @pytest.mark.parametrize(
-    ("fraction", "places", "shown"),
-    [(0.478, 0, "48%"), (Decimal("0.478"), 1, "47.8%"), (1, 0, "100%"), (None, 0, "n/a")],
+    ("fraction", "shown"),
+    [
+        (0.478, "48%"),
+        (Decimal("0.478"), "48%"),
+        (Decimal("0.005"), "0%"),
+        (1, "100%"),
+        (None, "n/a"),
+    ],
 )
-def test_percentages(fraction, places, shown):
-    assert formats.percent_text(fraction, places) == shown
+def test_percentages_are_whole_everywhere(fraction, shown):
+    assert formats.percent_text(fraction) == shown
 
 
 def test_every_known_status_has_a_tone_and_unknown_ones_are_neutral():

@@ -141,8 +141,8 @@ def test_the_totals_sum_counts_and_divide_summed_numerators_not_average_percents
     html = response.content.decode()
     text = page_text(response)
 
-    # 2 of 5 commitments achieved: 40.0%, not the 41.7% average of 50% and 33.3%
-    assert 'data-total="commitment_completion" data-value="0.400">40.0%' in html
+    # 2 of 5 commitments achieved: 40%, not the 42% average of 50% and 33%
+    assert 'data-total="commitment_completion" data-value="0.400">40%' in html
     assert 'data-total="compacts">3<' in html
     assert "All 3 shown" in text
     assert "2 on track, 1 no live compact" in text
@@ -163,7 +163,7 @@ def test_the_workbook_ends_with_a_bold_totals_row_and_the_csv_has_none(three):
     assert totals["city"].value == "Total: 3 cities"
     assert totals["compacts"].value == 3
     assert totals["commitment_completion"].value == 0.4
-    assert totals["commitment_completion"].number_format == "0.0%"
+    assert totals["commitment_completion"].number_format == "0%"
     assert totals["milestone_on_time"].value == "n/a"
     assert totals["health_label"].value == "2 on track, 1 no live compact"
     assert "not an average" in totals["health_reasons"].value

@@ -370,7 +370,7 @@ def test_the_xlsx_export_holds_the_csv_figures_as_numbers_and_percentages(portfo
     xville = next(line for line in sheet.iter_rows(min_row=2) if line[0].value == "Xville")
     by_code = dict(zip(EXPORT_COLUMNS, xville, strict=True))
     assert by_code["signatory_retention"].value == 0.5
-    assert by_code["signatory_retention"].number_format == "0.0%"
+    assert by_code["signatory_retention"].number_format == "0%"
     assert by_code["overdue_milestones"].number_format == "0"
     assert by_code["as_of"].number_format == "d mmm yyyy"
     assert sheet.freeze_panes == "B2"
@@ -425,7 +425,7 @@ def test_the_portfolio_shows_ratios_as_percentages_and_na_where_nothing_is_count
     text = page_text(portfolio.get("/reports/"))
 
     # (the health badge shows under the city's name too, for narrow screens)
-    assert "Xville At risk • new TX 1 50.0% 50.0% 1 50.0% 1 100.0% no 0 At risk • new" in text
+    assert "Xville At risk • new TX 1 50% 50% 1 50% 1 100% no 0 At risk • new" in text
     assert "Yton On track • new CA 1 n/a n/a 0 n/a 0 n/a no 0 On track • new" in text
     assert "Rochester No live compact NY 1 No live compact:" in text
 
