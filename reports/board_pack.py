@@ -23,7 +23,7 @@ from django.utils.safestring import SafeString, mark_safe
 from core.context_processors import current_demo_banner
 from core.formats import date_text
 from reports import cache as report_cache
-from reports import pages, portfolio
+from reports import pages, portfolio, portfolio_page
 from reports.selectors import CITY_FIELDS
 from schools.models import City
 
@@ -59,14 +59,24 @@ def city_pack(user, city: dict, today: datetime.date) -> dict:
     }
 
 
-def portfolio_pack(user, cities: list[dict], today: datetime.date) -> dict:
-    """The context of the portfolio's pack: the portfolio's rows in its default order (by city),
-    then each city's health in words."""
+def portfolio_pack(user, cities: list[dict], today: datetime.date, data=None) -> dict:
+    """The context of the portfolio's pack: the rows the overview shows with the same filters
+    and sort (`data`, its query; filters that cannot be read are dropped, and the pack says so),
+    each with its trend since last quarter, the totals, then each city's health in words."""
+    data = data or {}
     keys = report_cache.data_keys([city["id"] for city in cities], today)
-    figures = report_cache.city_figures_list(user=user, cities=cities, keys=keys, today=today)
-    rows, _sort = portfolio.sort_rows([portfolio.portfolio_row(city) for city in figures], "city")
+    filters, facts = portfolio_page.read_filters(data, cities, keys, today)
+    unreadable = bool(data) and not filters.is_valid()
+    if unreadable:
+        filters, facts = portfolio_page.read_filters({}, cities, keys, today)
+    sort = portfolio.applied_sort(data.get("sort", "city"))
+    rows, _sort = portfolio_page.rows(user, cities, keys, facts, filters, today, sort)
     return {
         "rows": rows,
+        "totals": portfolio.totals(rows) if rows else None,
+        "totals_note": portfolio.TOTALS_NOTE,
+        "filtered_by": filters.described(),
+        "unreadable_filters": unreadable,
         "labels": portfolio.LABELS,
         "figure_columns": [portfolio.LABELS[column] for column in portfolio.FIGURE_COLUMNS],
         "reasons": [

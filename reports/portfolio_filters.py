@@ -73,6 +73,13 @@ class PortfolioFilterSet(django_filters.FilterSet):
         read = self.form.cleaned_data
         return {name: read[name] for name in FIELDS if read[name]}
 
+    def described(self) -> list[tuple[str, str]]:
+        """(filter, choice) in words for each filter set, e.g. ("Health", "At risk")."""
+        return [
+            (str(self.form.fields[name].label), str(dict(self.form.fields[name].choices)[value]))
+            for name, value in self.active.items()
+        ]
+
     def errors_list(self) -> list[tuple[str, str, list[str]]]:
         return [
             (name, str(self.form.fields[name].label), [str(error) for error in errors])

@@ -66,7 +66,9 @@ def city_board_pack(request, slug):
 @_pack_styles
 def portfolio_board_pack(request):
     today = timezone.localdate()
-    context = board_pack.portfolio_pack(request.user, cities_in_scope(request.user), today)
+    context = board_pack.portfolio_pack(
+        request.user, cities_in_scope(request.user), today, request.GET
+    )
     return render(
         request, board_pack.TEMPLATE_PORTFOLIO, context | {"csp_nonce": str(request.csp_nonce)}
     )

@@ -292,3 +292,49 @@ def csv_rows_of(body: bytes) -> list[dict]:
     import csv
 
     return list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
+
+
+# --- the board pack prints what the overview shows ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "shown", "said"),
+    [
+        ("", ["rochester", "xville", "yton"], None),
+        ("cohort=2010-12", ["rochester", "xville"], "Only the cities with cohort 2010-12."),
+        ("health=green&sort=-city", ["yton", "xville"], "Only the cities with health On track."),
+    ],
+)
+def test_the_pack_prints_the_overviews_filters_and_sort(three, query, shown, said):
+    pack = three.get(f"/reports/board-pack/?{query}")
+    text = page_text(pack)
+
+    assert read_page(pack).rows == shown
+    assert (said in text) if said else ("Only the cities with" not in text)
+    assert f"All {len(shown)} shown*" in text
+    assert "not an average of the cities' percentages" in text
+
+
+def test_the_pack_prints_every_city_when_the_filters_cannot_be_read(three):
+    text = page_text(three.get("/reports/board-pack/?health=purple&state=<b>"))
+
+    assert "The filters asked for could not be read; every city is shown." in text
+    assert "All 3 shown*" in text
+    assert "<b>" not in text
+
+
+def test_the_pack_prints_each_citys_trend_and_the_totals(three):
+    html = three.get("/reports/board-pack/").content.decode()
+    text = page_text(three.get("/reports/board-pack/"))
+
+    # Xville was amber last quarter; Yton has no snapshot yet; Rochester no live compact
+    assert html.count('data-trend="better"') == 1
+    assert html.count('data-trend="new"') == 1
+    assert 'data-total="commitment_completion" data-value="0.400">40%' in html
+    assert "Health: 2 on track, 1 no live compact; since last quarter: 1 better, 1 new." in text
+
+
+def test_the_overviews_print_link_carries_its_filters(three):
+    links = read_page(three.get("/reports/?cohort=2010-12&sort=-city")).links
+
+    assert "/reports/board-pack/?cohort=2010-12&sort=-city" in links
