@@ -1,8 +1,8 @@
 """City cards, the city dashboard and the portfolio overview: read-only pages over the selectors.
 
 Each page's content is rendered by reports/pages.py and cached by reports/cache.py: a warm request
-looks up the reader's cities (one query), their version tokens (one get_many) and the content (one
-get), and renders only base.html around it.
+takes the reader's cities from their signed-in user (accounts.scope, read with the user), reads
+the cities' version tokens and the content in one get_many, and renders only base.html around it.
 """
 
 from django.http import HttpResponse, HttpResponseBadRequest
@@ -21,10 +21,15 @@ EXPORTS = ("csv", "xlsx")
 def city_list(request):
     today = timezone.localdate()
     cities = cities_in_scope(request.user)
-    keys = report_cache.data_keys([city["id"] for city in cities], today)
-    key = report_cache.page_key("cities", keys, today, scope=pages.scope_of(request.user, cities))
+    city_ids = [city["id"] for city in cities]
+    key = report_cache.page_key(
+        "cities", city_ids, today, scope=pages.scope_of(request.user, cities)
+    )
     content = report_cache.page(
-        key, lambda: pages.city_list_content(request.user, cities, keys, today)
+        key,
+        city_ids,
+        today,
+        lambda keys: pages.city_list_content(request.user, cities, keys, today),
     )
     return render(request, "reports/city_list.html", content)
 
@@ -33,13 +38,15 @@ def city_list(request):
 def city_dashboard(request, slug):
     today = timezone.localdate()
     city = city_in_scope(request.user, slug)
-    keys = report_cache.data_keys([city["id"]], today)
     # The dashboard shows this one city: the reader's role in it is all of their scope it sees.
     key = report_cache.page_key(
-        "dashboard", keys, today, scope=pages.scope_of(request.user, [city])
+        "dashboard", [city["id"]], today, scope=pages.scope_of(request.user, [city])
     )
     content = report_cache.page(
-        key, lambda: pages.city_dashboard_content(request.user, city, keys, today)
+        key,
+        [city["id"]],
+        today,
+        lambda keys: pages.city_dashboard_content(request.user, city, keys, today),
     )
     return render(request, "reports/city_dashboard.html", content)
 
@@ -52,12 +59,15 @@ def portfolio_overview(request):
         return _portfolio_export(request, export, today)
     sort = portfolio.applied_sort(request.GET.get("sort", "city"))
     cities = cities_in_scope(request.user)
-    keys = report_cache.data_keys([city["id"] for city in cities], today)
+    city_ids = [city["id"] for city in cities]
     key = report_cache.page_key(
-        "portfolio", keys, today, scope=pages.scope_of(request.user, cities), variant=sort
+        "portfolio", city_ids, today, scope=pages.scope_of(request.user, cities), variant=sort
     )
     content = report_cache.page(
-        key, lambda: pages.portfolio_content(request.user, cities, keys, today, sort)
+        key,
+        city_ids,
+        today,
+        lambda keys: pages.portfolio_content(request.user, cities, keys, today, sort),
     )
     return render(request, "reports/portfolio.html", content)
 

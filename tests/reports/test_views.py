@@ -457,10 +457,11 @@ def _cities(n: int, user) -> list:
     return cities
 
 
-# user, the cities and the reader's roles (both cached after the first page), then (uncached)
-# compacts, commitments, milestones, activities, terms; warm, only the user. The session comes
-# from the cache (cached_db). The dashboard also reads the city's monthly snapshots.
-UNCACHED, CACHED = 8, 1
+# user, the cities and the reader's roles (all three cached after the first page), then
+# (uncached) compacts, commitments, milestones, activities, terms; warm, none. The session comes
+# from the cache (cached_db).
+UNCACHED, CACHED = 8, 0
+# The dashboard also reads the city's monthly snapshots.
 TREND = 1
 
 

@@ -1,0 +1,101 @@
+"""The signed-in user of every request comes from the cache (accounts.backends), and every change
+of the user counts on the next request: a new password signs other sessions out, an account made
+inactive is signed out at once."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from accounts.choices import Role
+from accounts.models import Membership
+from core.changes import cities_changed
+from core.context_processors import DEMO_BANNER_CACHE_KEY
+from core.models import DemoDataset
+from tests.conftest import PASSWORD, _client_for
+
+pytestmark = pytest.mark.django_db
+
+NEW_PASSWORD = "qwfpgjluyarz"
+
+
+def user_queries(client, url) -> list[str]:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return [query["sql"] for query in queries if '"auth_user"' in query["sql"]]
+
+
+def test_a_warm_page_does_not_query_the_user(viewer_client, city_x):
+    url = f"/cities/{city_x.slug}/"
+    viewer_client.get(url)
+    assert user_queries(viewer_client, url) == []
+
+
+def test_a_changed_password_signs_the_other_sessions_out(editor, city_x):
+    here, elsewhere = _client_for(editor), _client_for(editor)
+    url = f"/cities/{city_x.slug}/"
+    assert elsewhere.get(url).status_code == 200  # the user is cached now
+
+    response = here.post(
+        "/accounts/password_change/",
+        {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+
+    assert response.status_code == 302
+    assert here.get(url).status_code == 200  # the session that changed it stays signed in
+    assert elsewhere.get(url).url.startswith("/accounts/login/")
+
+
+def test_an_account_made_inactive_is_signed_out_at_once(viewer_client, viewer, city_x):
+    url = f"/cities/{city_x.slug}/"
+    assert viewer_client.get(url).status_code == 200
+
+    viewer.is_active = False
+    viewer.save()
+
+    assert viewer_client.get(url).url.startswith("/accounts/login/")
+
+
+def test_a_new_name_shows_on_the_next_page(viewer_client, viewer, city_x):
+    url = f"/cities/{city_x.slug}/"
+    viewer_client.get(url)
+
+    viewer.first_name, viewer.last_name = "Vera", "Newname"
+    viewer.save()
+
+    assert "Vera Newname" in viewer_client.get(url).content.decode()
+
+
+def test_a_deleted_user_is_signed_out(viewer_client, viewer, city_x):
+    url = f"/cities/{city_x.slug}/"
+    viewer_client.get(url)
+
+    viewer.delete()
+
+    assert viewer_client.get(url).url.startswith("/accounts/login/")
+
+
+def test_a_restore_drops_the_cached_users(viewer_client, viewer, city_x, city_y):
+    url = f"/cities/{city_y.slug}/"
+    assert viewer_client.get(url).status_code == 404
+    # A restore writes users and memberships raw (no signals), then announces every city.
+    type(viewer).objects.filter(pk=viewer.pk).update(first_name="Restored", last_name="Name")
+    Membership.objects.bulk_create([Membership(user=viewer, city=city_y, role=Role.VIEWER)])
+    cities_changed(None)
+
+    response = viewer_client.get(url)
+    assert response.status_code == 200
+    assert "Restored Name" in response.content.decode()
+
+
+def test_the_demo_banner_read_with_the_user_shows_a_new_load_on_the_next_page(
+    viewer_client, city_x
+):
+    url = f"/cities/{city_x.slug}/"
+    assert "demo-banner" not in viewer_client.get(url).content.decode()
+
+    DemoDataset.objects.create(banner="Illustrative demo data, not real records.")
+    cache.delete(DEMO_BANNER_CACHE_KEY)  # as load_demo and the admin do
+
+    assert "Illustrative demo data" in viewer_client.get(url).content.decode()
+    assert "Illustrative demo data" in viewer_client.get(url).content.decode()  # now cached
