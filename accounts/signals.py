@@ -17,6 +17,9 @@ from core.changes import city_changed
 def session_started(sender, request, user, **kwargs):
     middleware.note_sign_in(request.session)
     two_factor.note_sign_in(user, request.session)
+    # Connected after django.contrib.auth's update_last_login (an earlier app), whose save drops
+    # the cached user: the copy stored here holds the new last_login.
+    backends.remember_signed_in(user)
 
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="accounts.user_saved")

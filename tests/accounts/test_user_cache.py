@@ -1,17 +1,21 @@
-"""The signed-in user of every request comes from the cache (accounts.backends), and every change
-of the user counts on the next request: a new password signs other sessions out, an account made
-inactive is signed out at once."""
+"""The signed-in user of every request comes from the cache (accounts.backends), from the first
+page after signing in, and every change of the user counts on the next request: a new password
+signs other sessions out, an account made inactive is signed out at once, a lower role or a
+removed membership counts at once, a signed-out session is over."""
 
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from accounts.choices import Role
 from accounts.models import Membership
 from core.changes import cities_changed
 from core.context_processors import DEMO_BANNER_CACHE_KEY
 from core.models import DemoDataset
+from tests.compacts.factories import CommitmentFactory, CompactFactory, MilestoneFactory
 from tests.conftest import PASSWORD, _client_for
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +33,62 @@ def test_a_warm_page_does_not_query_the_user(viewer_client, city_x):
     url = f"/cities/{city_x.slug}/"
     viewer_client.get(url)
     assert user_queries(viewer_client, url) == []
+
+
+def test_the_first_page_after_signing_in_does_not_query_the_user(editor, city_x):
+    client = Client()
+    response = client.post("/accounts/login/", {"username": "editor", "password": PASSWORD})
+    assert response.status_code == 302
+    assert user_queries(client, f"/cities/{city_x.slug}/") == []
+
+
+def test_a_user_stored_at_sign_in_keeps_nothing_of_the_sign_in_request(editor, city_x):
+    client = Client()
+    client.post("/accounts/login/", {"username": "editor", "password": PASSWORD})
+    # The sign-in saved last_login: the stored copy has it, and only the user's own fields.
+    editor.refresh_from_db()
+    _generation, stored = cache.get(f"accounts:user:{editor.pk}")
+    assert stored.last_login == editor.last_login is not None
+    assert not {"backend", "_city_roles", "_all_cities", "_demo_banner"} & set(vars(stored))
+
+
+def test_an_editor_made_a_viewer_cannot_post_on_the_next_request(editor_client, editor, city_x):
+    milestone = MilestoneFactory(commitment=CommitmentFactory(compact=CompactFactory(city=city_x)))
+    url = reverse("compacts:milestone_done", kwargs={"pk": milestone.pk})
+    assert editor_client.get(url).status_code == 200  # user and roles cached as an editor's
+
+    membership = Membership.objects.get(user=editor, city=city_x)
+    membership.role = Role.VIEWER
+    membership.save()
+
+    response = editor_client.post(url, {"completed_on": "2026-01-05", "version": "x"})
+    assert response.status_code == 403
+    milestone.refresh_from_db()
+    assert milestone.completed_on is None
+
+
+def test_a_user_removed_from_a_city_gets_a_404_there_on_the_next_request(
+    viewer_client, viewer, city_x
+):
+    url = f"/cities/{city_x.slug}/"
+    assert viewer_client.get(url).status_code == 200
+
+    Membership.objects.get(user=viewer, city=city_x).delete()
+
+    assert viewer_client.get(url).status_code == 404
+
+
+def test_a_signed_out_session_is_over_even_for_a_kept_cookie(editor_client, city_x):
+    url = f"/cities/{city_x.slug}/"
+    assert editor_client.get(url).status_code == 200  # the user is cached now
+    kept = editor_client.cookies["sessionid"].value
+
+    editor_client.post("/accounts/logout/")
+
+    assert editor_client.get(url).url.startswith("/accounts/login/")
+    replayed = Client()
+    replayed.cookies["sessionid"] = kept
+    assert replayed.get(url).url.startswith("/accounts/login/")
 
 
 def test_a_changed_password_signs_the_other_sessions_out(editor, city_x):
