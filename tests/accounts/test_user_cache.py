@@ -15,6 +15,7 @@ from accounts.models import Membership
 from core.changes import cities_changed
 from core.context_processors import DEMO_BANNER_CACHE_KEY
 from core.models import DemoDataset
+from tests.api.conftest import token_client
 from tests.compacts.factories import CommitmentFactory, CompactFactory, MilestoneFactory
 from tests.conftest import PASSWORD, _client_for
 
@@ -159,3 +160,29 @@ def test_the_demo_banner_read_with_the_user_shows_a_new_load_on_the_next_page(
 
     assert "Illustrative demo data" in viewer_client.get(url).content.decode()
     assert "Illustrative demo data" in viewer_client.get(url).content.decode()  # now cached
+
+
+def test_the_api_follows_a_demotion_on_the_next_request_by_token_and_by_session(
+    editor, editor_client, city_x
+):
+    compact = CompactFactory(city=city_x)
+    by_token, url = token_client(editor), reverse("api:commitment-list")
+
+    def new(title: str) -> dict:
+        return {"compact": compact.pk, "category": "ENR", "title": title}
+
+    assert by_token.post(url, new("By token"), format="json").status_code == 201
+    session_write = editor_client.post(url, new("By session"), content_type="application/json")
+    assert session_write.status_code == 201  # the session's user and roles are cached now
+
+    membership = Membership.objects.get(user=editor, city=city_x)
+    membership.role = Role.VIEWER
+    membership.save()
+
+    assert by_token.post(url, new("Token again"), format="json").status_code == 403
+    again = editor_client.post(url, new("Session again"), content_type="application/json")
+    assert again.status_code == 403
+    assert editor_client.get(url).status_code == 200  # still a reader of the city
+
+    editor_client.post("/accounts/logout/")
+    assert editor_client.get(url).status_code == 401
