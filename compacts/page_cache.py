@@ -29,4 +29,5 @@ def page_version(page) -> str:
     every_city, tokens = city_versions.tokens([page.compact.city_id])
     release = getattr(settings, "RELEASE_ID", "dev")
     city_token = tokens[page.compact.city_id]
-    return f"{page.compact.pk}|{release}|{page.today}|{page.records_version}|{city_token}|{every_city}"
+    parts = (page.compact.pk, release, page.today, page.records_version, city_token, every_city)
+    return "|".join(map(str, parts))
