@@ -21,6 +21,7 @@ migrate: $(STAMP)
 
 demo: migrate
 	DEBUG=1 $(PY) manage.py load_demo --if-empty
+	DEBUG=1 $(PY) manage.py snapshot_figures --backfill
 	DEBUG=1 SIGN_IN_URL=http://$(HOST):$(PORT)/accounts/login/ $(PY) manage.py create_demo_users
 
 run: demo

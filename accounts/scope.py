@@ -131,6 +131,12 @@ def role_in(user, city_id: int) -> str | None:
     return _roles(user).get(city_id)
 
 
+def edits_any_city(user) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or Role.EDITOR in _roles(user).values()
+
+
 def can_read(user, city_id: int) -> bool:
     return role_in(user, city_id) is not None
 

@@ -16,7 +16,7 @@ from django.views.generic import FormView, TemplateView
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_static.models import StaticDevice
 
-from accounts import forms, throttle, two_factor
+from accounts import forms, scope, throttle, two_factor
 from accounts.forms import SignInForm
 from accounts.lockout import client_ip
 from accounts.middleware import second_step_allowed
@@ -46,6 +46,14 @@ class SignInView(auth_views.LoginView):
         context["failure_limit"] = settings.AXES_FAILURE_LIMIT
         context["cooloff_minutes"] = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
         return context
+
+    def get_default_redirect_url(self):
+        """Where a sign-in without `next` lands: My work for those who keep records; the
+        portfolio for those who only read (funders), whose My work would list chores that are
+        not theirs to do."""
+        if scope.edits_any_city(self.request.user):
+            return super().get_default_redirect_url()
+        return reverse("reports:portfolio")
 
 
 class PasswordResetView(auth_views.PasswordResetView):

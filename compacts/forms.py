@@ -11,19 +11,19 @@ from __future__ import annotations
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
 
 from accounts.scope import choosable_organizations, choosable_terms, editable_cities
 from compacts.choices import CATEGORY_TIER, Category, CommitmentStatus, Tier
 from compacts.models import Activity, Commitment, Compact, Grant, Milestone, Participant, Signatory
 from core.concurrency import VersionedFormMixin
 from core.form_helpers import BootstrapFormMixin, date_input, model_formfield
+from core.formats import date_text
 from schools.choices import DatePrecision, OrganizationKind
 from schools.models import City, LeadershipTerm, Organization
 
 
 def _day(value) -> str:
-    return date_format(value, "j M Y") if value else ""
+    return date_text(value)
 
 
 class RecordForm(BootstrapFormMixin, VersionedFormMixin, forms.ModelForm):

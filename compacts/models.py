@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
 from simple_history.models import HistoricalRecords
 
 from compacts.choices import (
@@ -20,6 +19,7 @@ from compacts.choices import (
     ResponsibleParty,
 )
 from compacts.querysets import CommitmentQuerySet, MilestoneQuerySet
+from core.formats import date_text
 from core.models import TimeStampedModel
 from core.validators import validate_plausible_date
 from schools.choices import DatePrecision, OrganizationKind
@@ -35,7 +35,7 @@ MILESTONE_LEAD_TIME = datetime.timedelta(days=365)
 
 
 def _day(value: datetime.date) -> str:
-    return date_format(value, "j M Y")
+    return date_text(value)
 
 
 def _check_same_city(organization, compact, field: str, errors: dict) -> None:

@@ -1,12 +1,23 @@
 """Tables of the compact lists. Every row links to the compact page, at the record's anchor
 (#commitment-<id>, #milestone-<id>, #activity-<id>). Each table names its CSV columns: stable
 snake_case headers, codes rather than labels where a choice has both. The cells are written in
-each table's template (templates/jinja2/compacts/)."""
+each table's template (templates/jinja2/compacts/).
+
+Next to each code, its `<code>_label` column holds the words (issue 15): right after the code,
+so a person reading the file sees them together; every earlier column keeps its name, and the
+columns keep their order, so a script reading the CSV by header name reads what it read before."""
 
 import django_tables2 as tables
 from django.db.models import OuterRef, QuerySet, Subquery
 
-from compacts.choices import CATEGORY_TIER, Category
+from compacts.choices import (
+    CATEGORY_TIER,
+    ActivityKind,
+    Category,
+    CommitmentStatus,
+    MilestoneStatus,
+    ResponsibleParty,
+)
 from compacts.models import Activity, Commitment, Milestone
 from core.lists import (
     MAIN,
@@ -17,6 +28,7 @@ from core.lists import (
     ExportColumn,
     ListTable,
     StatusColumn,
+    label_column,
 )
 
 
@@ -42,18 +54,21 @@ class CommitmentTable(ListTable):
         ExportColumn("compact_id"),
         ExportColumn("compact", "compact__title"),
         ExportColumn("category"),
-        ExportColumn(
-            "category_label",
-            compute=lambda row: Category(row["category"]).label,
-            needs=("category",),
-        ),
+        label_column("category", Category),
         ExportColumn(
             "tier", compute=lambda row: CATEGORY_TIER[row["category"]], needs=("category",)
+        ),
+        ExportColumn(
+            "tier_label",
+            compute=lambda row: CATEGORY_TIER[row["category"]].label,
+            needs=("category",),
         ),
         ExportColumn("title"),
         ExportColumn("description"),
         ExportColumn("responsible_party"),
+        label_column("responsible_party", ResponsibleParty),
         ExportColumn("status"),
+        label_column("status", CommitmentStatus),
         ExportColumn("target_on"),
         ExportColumn("achieved_on"),
         ExportColumn("overdue_milestones"),
@@ -106,6 +121,7 @@ class MilestoneTable(ListTable):
         ExportColumn("title"),
         ExportColumn("due_on"),
         ExportColumn("status"),
+        label_column("status", MilestoneStatus),
         ExportColumn("overdue"),
         ExportColumn("completed_on"),
         ExportColumn("evidence_url"),
@@ -160,6 +176,7 @@ class ActivityTable(ListTable):
         ExportColumn("commitment_id"),
         ExportColumn("commitment", "commitment__title"),
         ExportColumn("kind"),
+        label_column("kind", ActivityKind),
         ExportColumn("occurred_on"),
         ExportColumn("title"),
         ExportColumn("district_attendees"),

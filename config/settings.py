@@ -234,6 +234,9 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
+# One way to write a date or a time, in the admin, in templates and in the list tables (issue 15):
+# config/formats/en/formats.py, read by core/formats.py too.
+FORMAT_MODULE_PATH = ["config.formats"]
 
 # Django 6.0's default: a URL typed without a scheme (admin forms) is read as https://. Django 5.2
 # notes once that this transitional setting goes in 6.0 (where it is ignored): nothing to do then.

@@ -24,6 +24,9 @@ from core.formats import date_text
 # "=HYPERLINK(...)" must stay text in every export.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
+# Put first in every CSV: without it Excel reads UTF-8 as the local code page ("NuÃ±ez").
+BYTE_ORDER_MARK = "\ufeff"
+
 PERCENT = "0.0%"
 INTEGER = "0"
 DATE = "d mmm yyyy"
@@ -62,7 +65,7 @@ def csv_bytes(columns: Sequence[Column], rows: Iterable[Sequence]) -> bytes:
     writer.writerow([column.code for column in columns])
     for row in rows:
         writer.writerow(["" if value is None else _safe(value) for value in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return (BYTE_ORDER_MARK + buffer.getvalue()).encode("utf-8")
 
 
 def workbook_bytes(
@@ -73,8 +76,10 @@ def workbook_bytes(
     title: str,
     today: datetime.date,
     notes: Sequence[str] = (),
+    totals: Sequence | None = None,
 ) -> bytes:
-    """The data sheet (first, the one that opens) and the "Read me" sheet explaining it."""
+    """The data sheet (first, the one that opens) and the "Read me" sheet explaining it; a
+    `totals` row goes last, in bold and outside the autofilter (sorting must not move it)."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = sheet_title[:31]
@@ -83,19 +88,27 @@ def workbook_bytes(
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for row in rows:
-        sheet.append([_safe(value) for value in row])
-        for cell, column in zip(sheet[sheet.max_row], columns, strict=True):
-            if column.number_format and cell.value is not None and not isinstance(cell.value, str):
-                cell.number_format = column.number_format
+        _append(sheet, row, columns)
     for index, column in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = column.width
     last = f"{get_column_letter(len(columns))}{sheet.max_row}"
     sheet.auto_filter.ref = f"A1:{last}"
+    if totals is not None:
+        _append(sheet, totals, columns)
+        for cell in sheet[sheet.max_row]:
+            cell.font = Font(bold=True)
     sheet.freeze_panes = "B2"
     _readme(workbook, title=title, today=today, columns=columns, notes=notes)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _append(sheet, row: Sequence, columns: Sequence[Column]) -> None:
+    sheet.append([_safe(value) for value in row])
+    for cell, column in zip(sheet[sheet.max_row], columns, strict=True):
+        if column.number_format and cell.value is not None and not isinstance(cell.value, str):
+            cell.number_format = column.number_format
 
 
 def _readme(workbook, *, title: str, today: datetime.date, columns, notes) -> None:

@@ -1,11 +1,15 @@
 """One way to show a date, a percentage and a status: on every page, in every table and export.
 
 Dates read "7 Dec 2010" (day, abbreviated month, year: unambiguous in every country), or only as
-precisely as they are known ("Dec 2010", "2010"). Percentages are whole ("48%") on cards and
-one place ("47.8%") in tables; "n/a" when there is nothing to count. A status is a badge whose
-colour comes from its tone, never the only signal: the label is always shown.
+precisely as they are known ("Dec 2010", "2010"). The patterns are Django's format settings
+(DATE_FORMAT, YEAR_MONTH_FORMAT, DATETIME_FORMAT in config/formats/en/formats.py), so the admin,
+Django templates' `|date` and the Jinja2 list tables write the same date as every page.
+Percentages are whole ("48%"), as the dashboards show them; "n/a" when there is nothing to count.
+A status is a badge whose colour comes from its tone, never the only signal: the label is always
+shown.
 
-Template filters and tags over these live in core/templatetags/formats.py.
+Template filters and tags over these live in core/templatetags/formats.py (Django templates)
+and core/jinja2.py (the list tables): nothing else formats a date or a percentage by hand.
 """
 
 from __future__ import annotations
@@ -16,12 +20,13 @@ from functools import lru_cache
 
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
+from django.utils.formats import get_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
-DATE_FORMATS = {"day": "j M Y", "month": "M Y", "year": "Y"}
-DATETIME_FORMAT = "j M Y, H:i"
+# A date known to the day, the month or the year: the format setting each precision uses.
+DATE_FORMATS = {"day": "DATE_FORMAT", "month": "YEAR_MONTH_FORMAT", "year": "Y"}
 NOT_APPLICABLE = "n/a"
 
 # Status code -> tone. Success: delivered or in force; progress: under way; neutral: not begun;
@@ -54,15 +59,17 @@ def date_text(value: datetime.date | None, precision: str | None = "day") -> str
         return ""
     if isinstance(value, datetime.datetime):
         value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    pattern = DATE_FORMATS.get(precision or "day", DATE_FORMATS["day"])
-    return _formatted_date(value, pattern, get_language())
+    setting = DATE_FORMATS.get(precision or "day", DATE_FORMATS["day"])
+    return _formatted_date(value, setting, get_language())
 
 
 @lru_cache(maxsize=8192)
-def _formatted_date(value: datetime.date, pattern: str, language: str | None) -> str:
-    """Remembered per language (the month's name is translated): a page or a report words the
-    same few hundred dates again and again, and Django's date formatting is the cost."""
-    return date_format(value, pattern)
+def _formatted_date(value: datetime.date, setting: str, language: str | None) -> str:
+    """Remembered per language (the month's name and the format module are the language's): a
+    page or a report words the same few hundred dates again and again, and Django's date
+    formatting is the cost. get_format answers a format setting's name with its pattern ("Y",
+    not a setting, comes back as itself)."""
+    return date_format(value, get_format(setting))
 
 
 def on_date(value: datetime.date | None, precision: str | None = "day") -> str:
@@ -78,11 +85,21 @@ def datetime_text(value: datetime.datetime | None) -> str:
         return ""
     if timezone.is_aware(value):
         value = timezone.localtime(value)
-    return date_format(value, DATETIME_FORMAT)
+    return date_format(value, get_format("DATETIME_FORMAT"))
+
+
+def time_text(value: datetime.datetime | datetime.time | None) -> str:
+    """ "14:05" (TIME_FORMAT) in the site's time zone."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return date_format(value, get_format("TIME_FORMAT"))
 
 
 def percent_text(fraction: float | Decimal | None, places: int = 0) -> str:
-    """A fraction (0.478) as a percentage ("48%", or "47.8%" with one place); "n/a" for None."""
+    """A fraction (0.478) as a percentage: "48%", as the dashboards show it; "n/a" for None.
+    `places` is for a table that must tell close values apart (the portfolio's "47.8%")."""
     if fraction is None:
         return NOT_APPLICABLE
     return f"{float(fraction) * 100:.{places}f}%"

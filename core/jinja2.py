@@ -113,6 +113,8 @@ def environment(**options) -> jinja2.Environment:
     env = jinja2.Environment(**options)
     env.filters.update(
         date_text=date_text,
+        datetime_text=formats.datetime_text,
+        percent_text=formats.percent_text,
         display=display,
     )
     env.globals.update(

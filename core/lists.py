@@ -27,6 +27,7 @@ from __future__ import annotations
 import csv
 import datetime
 import hashlib
+import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from functools import lru_cache, reduce
@@ -49,7 +50,7 @@ from django.utils.functional import cached_property
 from django.views import View
 from django_tables2.paginators import LazyPaginator
 
-from core import formats
+from core import exports, formats
 
 # The largest page number a list accepts: far beyond any real list, small enough for every
 # database's OFFSET.
@@ -394,9 +395,11 @@ class ExportColumn:
     """One CSV column: a stable snake_case header and where its value comes from.
 
     `path` is an ORM lookup ("compact__city__name"; by default the header). `compute` instead
-    derives the value from the row, reading the lookups listed in `needs`. A row is a dict from
-    QuerySet.values() when the table exports values (fast: no model instances for 200,000
-    activities), else the model instance, read along the same path.
+    derives the value from the row, reading the lookups listed in `needs`. `labels` (a choices
+    class, or a mapping of code to label) turns the code read at `path` into the words a person
+    reads, for a `<code>_label` column next to the code. A row is a dict from QuerySet.values()
+    when the table exports values (fast: no model instances for 200,000 activities), else the
+    model instance, read along the same path.
     """
 
     def __init__(
@@ -406,18 +409,20 @@ class ExportColumn:
         *,
         compute: Callable[[object], object] | None = None,
         needs: tuple[str, ...] = (),
+        labels=None,
     ):
         self.header = header
         self.path = None if compute else (path or header)
         self.compute = compute
         self.needs = needs
+        self.labels = _label_map(labels) if labels is not None else None
 
     @property
     def lookups(self) -> tuple[str, ...]:
         return (self.path,) if self.path else self.needs
 
     def from_values(self, row: dict) -> object:
-        return self.compute(row) if self.compute else row[self.path]
+        return self.compute(row) if self.compute else self._label(row[self.path])
 
     def from_instance(self, record) -> object:
         if self.compute:
@@ -427,7 +432,25 @@ class ExportColumn:
             current = getattr(current, part, None)
             if current is None:
                 return None
-        return current
+        return self._label(current)
+
+    def _label(self, value):
+        if self.labels is None or value in (None, ""):
+            return value
+        # An unknown code (data older than the choices) is exported as itself, never dropped.
+        return str(self.labels.get(value, value))
+
+
+def _label_map(labels) -> Mapping:
+    """A choices class (TextChoices) or a mapping, as a mapping of code to label."""
+    if isinstance(labels, Mapping):
+        return labels
+    return dict(labels.choices)
+
+
+def label_column(code: str, labels, path: str | None = None) -> ExportColumn:
+    """The `<code>_label` column: the words for the code column `code` (read at `path`)."""
+    return ExportColumn(f"{code}_label", path or code, labels=labels)
 
 
 class ListTable(tables.Table):
@@ -503,10 +526,6 @@ class _Echo:
         return value
 
 
-# A spreadsheet runs a cell that starts with one of these as a formula; staff type the titles.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
 def _csv_cell(value) -> object:
     if value is None:
         return ""
@@ -516,8 +535,9 @@ def _csv_cell(value) -> object:
         return timezone.localtime(value).isoformat() if timezone.is_aware(value) else value
     if isinstance(value, datetime.date | int | float | Decimal):
         return value.isoformat() if isinstance(value, datetime.date) else value
-    text = str(value)
-    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
+    # Staff type the titles and notes: text a spreadsheet would run as a formula stays text,
+    # the same way in every export (core.exports).
+    return exports.cell_text(str(value))
 
 
 def csv_rows(queryset: QuerySet, table_class: type[ListTable]) -> Iterator[list]:
@@ -533,14 +553,23 @@ def csv_rows(queryset: QuerySet, table_class: type[ListTable]) -> Iterator[list]
             yield [_csv_cell(column.from_instance(record)) for column in columns]
 
 
+def csv_filename(name: str, today: datetime.date) -> str:
+    """ "milestones-2026-12-05.csv": the day the rows are of, in the file's name. The CSV itself
+    stays header-and-rows only: an "as of" line above the header would break every script
+    (and csv.DictReader) reading the file."""
+    return f"{name}-{today.isoformat()}.csv"
+
+
 def stream_csv(queryset: QuerySet, table_class: type[ListTable], name: str):
-    """Stream the rows of `queryset` as CSV with the table's export columns."""
+    """Stream the rows of `queryset` as CSV with the table's export columns: UTF-8 with a
+    byte-order mark first (core.exports says why), dated by its file name."""
     writer = csv.writer(_Echo())
+    lines = (writer.writerow(row) for row in csv_rows(queryset, table_class))
     response = StreamingHttpResponse(
-        (writer.writerow(row) for row in csv_rows(queryset, table_class)),
+        itertools.chain([exports.BYTE_ORDER_MARK], lines),
         content_type="text/csv; charset=utf-8",
     )
-    filename = f"{name}-{timezone.localdate().isoformat()}.csv"
+    filename = csv_filename(name, timezone.localdate())
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
@@ -602,7 +631,8 @@ class FilteredListView(View):
 
     Configure with as_view(title=..., filterset_class=..., table_class=..., selector=...,
     export_name=...). `lazy_pages=True` pages without counting (Previous / Next only), for tables
-    too large to COUNT(*) on every page view.
+    too large to COUNT(*) on every page view. `default_order` orders the rows until the user
+    sorts by a column (and the CSV alike); without it, the selector's order stands.
     """
 
     http_method_names = ["get", "head"]
@@ -614,6 +644,8 @@ class FilteredListView(View):
     selector = None
     export_name = ""
     lazy_pages = False
+    # The order of a list nobody has sorted (order_by terms), when it is not the selector's.
+    default_order: tuple = ()
 
     def get(self, request):
         filterset = self.filterset_class(request.GET.copy(), user=request.user)
@@ -633,6 +665,11 @@ class FilteredListView(View):
         if sort:
             table.order_by = sort
             self._break_ties(table)
+        elif self.default_order:
+            # No column is the order now: none is marked sorted, and each header's first click
+            # sorts it ascending.
+            table.order_by = ()
+            table.data.data = table.data.data.order_by(*self.default_order)
 
         if export == "csv" and valid:
             return stream_csv(table.data.data, self.table_class, self.export_name)

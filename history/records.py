@@ -25,8 +25,6 @@ from django.db import connection, models
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.dateformat import format as date_format
 from django.utils.text import capfirst
 
 from accounts.models import Membership
@@ -47,6 +45,7 @@ from compacts.models import (
     Participant,
     Signatory,
 )
+from core.formats import date_text, datetime_text
 from schools.models import (
     CharterNetwork,
     CharterSchool,
@@ -57,8 +56,6 @@ from schools.models import (
     Person,
 )
 
-DATE_FORMAT = "j M Y"
-DATETIME_FORMAT = "j M Y, H:i"
 EMPTY = "empty"
 
 # Fields every version has that say nothing about what a user changed.
@@ -462,9 +459,9 @@ def format_value(model_field: models.Field, value, labels: Labels | None = None)
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, datetime.datetime):
-        return date_format(timezone.localtime(value), DATETIME_FORMAT)
+        return datetime_text(value)
     if isinstance(value, datetime.date):
-        return date_format(value, DATE_FORMAT)
+        return date_text(value)
     if isinstance(value, Decimal):
         return f"{value:,.2f}"
     if isinstance(value, int):

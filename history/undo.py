@@ -13,13 +13,11 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models.deletion import CASCADE, SET_NULL
-from django.utils import timezone
-from django.utils.dateformat import format as date_format
 
 from accounts.scope import unchoosable_link
 from core.changes import cities_changed
+from core.formats import datetime_text
 from history.records import (
-    DATETIME_FORMAT,
     REGISTRY,
     FieldChange,
     Labels,
@@ -79,7 +77,7 @@ def _join(items: list[str]) -> str:
 
 
 def reverted_reason(version) -> str:
-    when = date_format(timezone.localtime(version.history_date), DATETIME_FORMAT)
+    when = datetime_text(version.history_date)
     return f"Reverted to version of {when}"
 
 

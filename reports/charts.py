@@ -2,16 +2,23 @@
 
 Each chart is a frozen dataclass with the rows of its accessible data table (every count links to
 the list of its records) and `payload()`, the JSON the page hands to static/js/dashboard.js.
+
+A chart names things in full, as the data table under it does: a category by its label, never its
+code ("Special-education responsibility", not SPED); a month as every page writes it
+(core.formats, "Dec 2026"). A long name is a list of lines, which Chart.js draws one under the
+other, so a narrow screen keeps the whole name instead of cutting it.
 """
 
 from __future__ import annotations
 
 import datetime
+import textwrap
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from compacts.choices import CATEGORY_TIER, Category, CommitmentStatus
+from core.formats import date_text
 from reports.links import RecordLinks, list_url, month_bounds, quarter_bounds
 from schools.choices import DatePrecision, LeadershipRole
 
@@ -22,6 +29,19 @@ class Cell:
 
     value: int
     url: str | None
+
+
+# The longest line of a chart's label: the longest category ("Common accountability framework /
+# report card") takes two lines, the width of a phone's axis.
+LABEL_LINE = 24
+
+
+def label_lines(label: str, width: int = LABEL_LINE) -> str | list[str]:
+    """A label as Chart.js draws it: short ones as they are, longer ones as lines of at most
+    `width` characters, broken between words only (a word longer than that stays whole)."""
+    if len(label) <= width:
+        return label
+    return textwrap.wrap(label, width, break_long_words=False, break_on_hyphens=False)
 
 
 def _cell(value: int, list_of: Callable[..., str], **filters) -> Cell:
@@ -54,7 +74,7 @@ class CommitmentsChart:
 
     def payload(self) -> dict:
         return {
-            "labels": [row.label for row in self.rows],
+            "labels": [label_lines(row.label) for row in self.rows],
             "titles": [f"{row.label} ({row.tier})" for row in self.rows],
             "datasets": [
                 {"status": code, "label": label, "data": [row.cells[i].value for row in self.rows]}
@@ -132,10 +152,10 @@ class MilestonesChart:
 
     def payload(self) -> dict:
         return {
-            "labels": [row.month.strftime("%b %Y") for row in self.rows],
+            "labels": [date_text(row.month, "month") for row in self.rows],
             "due": [row.due_cumulative for row in self.rows],
             "done": [row.done_cumulative for row in self.rows],
-            "today": self.today.replace(day=1).strftime("%b %Y"),
+            "today": date_text(self.today.replace(day=1), "month"),
         }
 
 

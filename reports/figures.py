@@ -109,7 +109,8 @@ class Tally:
 
     commitments_by_status: Counter = field(default_factory=Counter)
     commitments_achieved_in_window: int = 0
-    stale_commitments: int = 0
+    # None: not known (figures as of a past day, reports/selectors.py `_AsOf`).
+    stale_commitments: int | None = 0
     milestones: int = 0
     milestones_done: int = 0
     milestones_missed: int = 0
@@ -128,9 +129,12 @@ class Tally:
     def add(self, other: Tally) -> None:
         """Fold another tally in: counts add up, leadership changes are a set (each term once)."""
         self.commitments_by_status.update(other.commitments_by_status)
+        if self.stale_commitments is None or other.stale_commitments is None:
+            self.stale_commitments = None
+        else:
+            self.stale_commitments += other.stale_commitments
         for name in (
             "commitments_achieved_in_window",
-            "stale_commitments",
             "milestones",
             "milestones_done",
             "milestones_missed",
@@ -172,7 +176,8 @@ class Figures:
     milestones_completed_last_12_months: int
     commitments_achieved_last_12_months: int
     name_only: bool
-    stale_commitments: int
+    # None when not known: figures as of a past day (reports/snapshots.py's backfill).
+    stale_commitments: int | None
     health: Health
 
     def commitments_with_status(self, status: str) -> int:
@@ -251,7 +256,7 @@ def health_of(
     signatory_retention: Ratio,
     overdue_milestones: int,
     overdue_share: Ratio,
-    stale_commitments: int,
+    stale_commitments: int | None,
     activities_last_12_months: int,
     reaffirmations: int = 0,
     reaffirmed_seats_held: int = 0,
@@ -259,7 +264,8 @@ def health_of(
     **_other,
 ) -> Health:
     """Red, amber or green with the reasons in words (DESIGN.md "health of a compact"), and a
-    note on each seat whose signer left (`Health.seats`).
+    note on each seat whose signer left (`Health.seats`). Stale commitments None (not known, for
+    a past day) leave that rule out, and a green health says so.
 
     Without re-affirmations a seat is a signatory, and the retention sentences speak of
     signatories as they always did; with one, they speak of seats."""
@@ -328,7 +334,11 @@ def health_of(
             f"{signatory_retention.numerator} of "
             f"{_plural(signatory_retention.denominator, 'signatory', 'signatories')} still in post"
         )
-    return Health(GREEN, (f"No overdue milestone, no stale commitment; {retained}",), seats)
+    if stale_commitments is None:
+        checked = "No overdue milestone (stale commitments not known for a past day)"
+    else:
+        checked = "No overdue milestone, no stale commitment"
+    return Health(GREEN, (f"{checked}; {retained}",), seats)
 
 
 @dataclass(frozen=True)

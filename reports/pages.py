@@ -1,9 +1,10 @@
 """The content of the report pages (everything inside {% block content %}), rendered from templates
 once and cached by reports/cache.py (`page`, `page_key`) until one of the cities it shows changes.
 
-The content depends only on the figures, the reader's scope, "today" and the sort: it is rendered
-without the request, so nothing personal (the user's name, the CSRF token, messages) can slip into
-a cached copy; base.html adds those on every request.
+The content depends only on the figures, the reader's scope and "today": it is rendered without
+the request, so nothing personal (the user's name, the CSRF token, messages) can slip into a cached
+copy; base.html adds those on every request. The portfolio's content, which also depends on its
+sort and filters, is in reports/portfolio_page.py.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import datetime
 from django.template.loader import render_to_string
 
 from reports import cache as report_cache
-from reports import portfolio, trends
+from reports import trends
 from reports.links import (
     RecordLinks,
     leadership_changes_url,
@@ -23,7 +24,6 @@ from reports.links import (
 )
 
 CARD = "card"
-ROW = "portfolio_row"
 
 
 def scope_of(user, cities: list[dict]) -> str:
@@ -51,6 +51,16 @@ def city_list_content(user, cities: list[dict], keys: dict, today: datetime.date
 
 
 def city_dashboard_content(user, city: dict, keys: dict, today: datetime.date) -> dict:
+    context = city_dashboard_context(user, city, keys, today)
+    return {
+        "content": render_to_string("reports/_city_dashboard.html", context),
+        "title": context["city"].name,
+        "charts": context["charts"] is not None,
+    }
+
+
+def city_dashboard_context(user, city: dict, keys: dict, today: datetime.date) -> dict:
+    """What the city dashboard shows; its board pack (reports/board_pack.py) prints the same."""
     dashboard = report_cache.city_dashboard_get(
         user=user, slug=city["slug"], city=city, keys=keys, today=today
     )
@@ -68,7 +78,7 @@ def city_dashboard_content(user, city: dict, keys: dict, today: datetime.date) -
         for compact in figures.compacts
     ]
     slug = figures.slug
-    context = {
+    return {
         "city": figures,
         "figures": figures.figures,
         "compacts": compacts,
@@ -90,52 +100,9 @@ def city_dashboard_content(user, city: dict, keys: dict, today: datetime.date) -
         "today": today,
         "window_start": window_start(today),
     }
-    return {
-        "content": render_to_string("reports/_city_dashboard.html", context),
-        "title": figures.name,
-        "charts": dashboard.charts is not None,
-    }
 
 
 def _chart_data(dashboard, trend) -> dict | None:
     if dashboard.charts is None:
         return None
     return dashboard.charts.payload() | {"trend": trend.chart_payload()}
-
-
-def portfolio_columns(sort: str) -> list[dict]:
-    return [
-        {
-            "name": column,
-            "label": portfolio.LABELS[column],
-            "sort": f"-{column}" if sort == column else column,
-            "sorted": "ascending"
-            if sort == column
-            else "descending"
-            if sort == f"-{column}"
-            else "",
-        }
-        for column in portfolio.COLUMNS
-    ]
-
-
-def portfolio_content(
-    user, cities: list[dict], keys: dict, today: datetime.date, sort: str
-) -> dict:
-    cities = report_cache.city_figures_list(user=user, cities=cities, keys=keys, today=today)
-    rows, sort = portfolio.sort_rows([portfolio.portfolio_row(city) for city in cities], sort)
-    by_id = {row.city.id: row for row in rows}
-
-    def render_row(city_id: int) -> str:
-        row = by_id[city_id]
-        return render_to_string("reports/_portfolio_row.html", {"row": row, "city": row.city})
-
-    # In the sorted order: the fragments come back in the order of the keys.
-    html = report_cache.fragments({row.city.id: keys[row.city.id] for row in rows}, ROW, render_row)
-    context = {
-        "rows": list(html.values()),
-        "columns": portfolio_columns(sort),
-        "sort": sort,
-        "today": today,
-    }
-    return {"content": render_to_string("reports/_portfolio.html", context)}

@@ -15,6 +15,7 @@ from django.conf import settings
 from core import exports
 from core.formats import date_text
 from reports.figures import CityFigures, Ratio
+from reports.portfolio_trend import TREND_LABELS, Trend
 from reports.templatetags.reports_extras import health_label
 
 COLUMNS = (
@@ -45,7 +46,12 @@ LABELS = {
     "name_only": "In name only",
     "stale_commitments": "Stale commitments",
     "health": "Health",
+    "trend": "Since last quarter",
 }
+
+# The page shows the trend after the health; the exports append it after their other columns, so
+# a script reading the CSV by position keeps working.
+PAGE_COLUMNS = (*COLUMNS, "trend")
 
 # The page's numeric figure columns, between the compacts and "in name only".
 FIGURE_COLUMNS = COLUMNS[3:9]
@@ -55,6 +61,7 @@ RATIO_COLUMNS = frozenset(
 )
 
 _HEALTH_ORDER = {"red": 0, "amber": 1, "green": 2}
+_TREND_ORDER = {"worse": 0, "same": 1, "better": 2, "new": 3}
 
 
 @dataclass(frozen=True)
@@ -63,6 +70,7 @@ class PortfolioRow:
 
     city: CityFigures
     values: dict
+    trend: Trend | None = None
 
     @property
     def figure_cells(self) -> list[tuple[str, object, str]]:
@@ -87,9 +95,16 @@ class PortfolioRow:
         return "" if value is None else str(value)
 
 
-def portfolio_row(city: CityFigures) -> PortfolioRow:
+def portfolio_row(city: CityFigures, trend: Trend | None = None) -> PortfolioRow:
+    """One city's line; `trend` (reports/portfolio_trend.py) where the reader sees it: the
+    overview and its exports."""
     figures = city.figures
-    values = {"city": city.name, "state": city.state, "compacts": len(city.compacts)}
+    values = {
+        "city": city.name,
+        "state": city.state,
+        "compacts": len(city.compacts),
+        "trend": trend.code if trend and trend.code else None,
+    }
     if figures is None:
         values |= dict.fromkeys(COLUMNS[3:])
     else:
@@ -104,7 +119,7 @@ def portfolio_row(city: CityFigures) -> PortfolioRow:
             "stale_commitments": figures.stale_commitments,
             "health": figures.health.colour,
         }
-    return PortfolioRow(city=city, values=values)
+    return PortfolioRow(city=city, values=values, trend=trend)
 
 
 def _sort_key(column: str, value):
@@ -114,6 +129,8 @@ def _sort_key(column: str, value):
         return value.fraction
     if column == "health":
         return _HEALTH_ORDER[value]
+    if column == "trend":
+        return _TREND_ORDER[value]
     if isinstance(value, str):
         return value.casefold()
     return value
@@ -121,7 +138,7 @@ def _sort_key(column: str, value):
 
 def applied_sort(sort: str) -> str:
     """The sort a request asks for, as `sort_rows` applies it: an unknown column sorts by city."""
-    return sort if sort.removeprefix("-") in COLUMNS else "city"
+    return sort if sort.removeprefix("-") in PAGE_COLUMNS else "city"
 
 
 def sort_rows(rows: list[PortfolioRow], sort: str) -> tuple[list[PortfolioRow], str]:
@@ -130,7 +147,7 @@ def sort_rows(rows: list[PortfolioRow], sort: str) -> tuple[list[PortfolioRow], 
     An unknown column sorts by city; returns the sort actually applied.
     """
     column = sort.removeprefix("-")
-    if column not in COLUMNS:
+    if column not in PAGE_COLUMNS:
         return rows, "city"
     present, missing = [], []
     for row in rows:
@@ -231,6 +248,27 @@ def export_columns() -> tuple[exports.Column, ...]:
         exports.Column(
             "as_of", "As of", "The day the figures are of (YYYY-MM-DD).", 12, exports.DATE
         ),
+        exports.Column(
+            "trend",
+            "Trend code",
+            "Compared with the city's snapshot of three months before this month (last "
+            "quarter), as a code: better, worse or same (a change of health decides; with the "
+            "same health, commitment completion in whole percentages does), new when there is "
+            "no snapshot from then; empty without a live compact.",
+            9,
+        ),
+        exports.Column(
+            "trend_label",
+            "Since last quarter",
+            "The trend in words: Better, Worse, Same, New, or No live compact.",
+            12,
+        ),
+        exports.Column(
+            "trend_detail",
+            "What moved",
+            "The health and commitment completion then and now, with the snapshot's day.",
+            60,
+        ),
     )
 
 
@@ -254,13 +292,21 @@ def _words(row: PortfolioRow) -> tuple[str, str]:
     return health_label(health.colour), "; ".join(health.reasons)
 
 
+def _trend_cells(row: PortfolioRow) -> list[str]:
+    if row.trend is None:
+        return ["", "", ""]
+    return [row.trend.code, row.trend.label, row.trend.detail]
+
+
 def as_csv(rows: list[PortfolioRow], today: datetime.date) -> bytes:
     """The page's columns as codes (ratios 0.500, booleans true/false, nothing when n/a), then
-    the health in words, its reasons and the day."""
+    the health in words, its reasons, the day and the trend. No totals row: scripts read every
+    line as a city."""
     return exports.csv_bytes(
         export_columns(),
         (
-            [row.export_value(column) for column in COLUMNS] + [*_words(row), today.isoformat()]
+            [row.export_value(column) for column in COLUMNS]
+            + [*_words(row), today.isoformat(), *_trend_cells(row)]
             for row in rows
         ),
     )
@@ -272,6 +318,10 @@ def _xlsx_cell(row: PortfolioRow, column: str):
     value = row.values[column]
     if row.city.figures is None and column in COLUMNS[3:-1]:
         return "no live compact"
+    return _xlsx_value(value)
+
+
+def _xlsx_value(value):
     if isinstance(value, Ratio):
         rounded = value.rounded(3)
         return "n/a" if rounded is None else float(rounded)
@@ -280,18 +330,129 @@ def _xlsx_cell(row: PortfolioRow, column: str):
     return value
 
 
+# --- the totals row -----------------------------------------------------------------------------
+
+TOTALS_NOTE = (
+    "Totals: counts are summed over the cities shown; a percentage is the sum of the cities' "
+    "numerators over the sum of their denominators (e.g. all achieved commitments over all "
+    "counted ones), not an average of the cities' percentages. Cities without a live compact "
+    "count only in the compacts."
+)
+
+_COUNT_COLUMNS = (
+    "overdue_milestones",
+    "leadership_changes_since_signing",
+    "stale_commitments",
+)
+
+
+@dataclass(frozen=True)
+class PortfolioTotals:
+    """The foot of the table over `rows`: `values` keyed by column like a row's."""
+
+    cities: int
+    with_figures: int
+    values: dict
+    health_counts: dict
+    trend_counts: dict
+
+    @property
+    def label(self) -> str:
+        return f"All {self.cities} shown" if self.cities != 1 else "The 1 shown"
+
+    @property
+    def health_text(self) -> str:
+        parts = [
+            f"{count} {health_label(colour).lower()}"
+            for colour, count in self.health_counts.items()
+            if count
+        ]
+        return ", ".join(parts) or "none"
+
+    @property
+    def trend_text(self) -> str:
+        parts = [
+            f"{count} {TREND_LABELS[code].lower()}"
+            for code, count in self.trend_counts.items()
+            if count
+        ]
+        return ", ".join(parts) or "none"
+
+    @property
+    def figure_cells(self) -> list[tuple[str, object, str]]:
+        """As PortfolioRow.figure_cells, for the foot of the table."""
+        cells = []
+        for column in FIGURE_COLUMNS:
+            value = self.values[column]
+            if isinstance(value, Ratio):
+                cells.append((column, value.export, value.percent_exact))
+            else:
+                cells.append((column, value, value))
+        return cells
+
+
+def totals(rows: list[PortfolioRow]) -> PortfolioTotals:
+    live = [row for row in rows if row.city.figures is not None]
+    values: dict = {"compacts": sum(row.values["compacts"] for row in rows)}
+    for column in RATIO_COLUMNS:
+        values[column] = Ratio(
+            sum(row.values[column].numerator for row in live),
+            sum(row.values[column].denominator for row in live),
+        )
+    for column in _COUNT_COLUMNS:
+        values[column] = sum(row.values[column] for row in live)
+    values["name_only"] = sum(1 for row in live if row.values["name_only"])
+    health_counts = dict.fromkeys(("red", "amber", "green"), 0)
+    trend_counts = dict.fromkeys(("better", "same", "worse", "new"), 0)
+    for row in live:
+        health_counts[row.values["health"]] += 1
+        if row.trend is not None:
+            trend_counts[row.trend.code] += 1
+    health_counts[None] = len(rows) - len(live)
+    return PortfolioTotals(
+        cities=len(rows),
+        with_figures=len(live),
+        values=values,
+        health_counts=health_counts,
+        trend_counts=trend_counts,
+    )
+
+
+def _xlsx_totals(total: PortfolioTotals, today: datetime.date) -> list:
+    """The workbook's last row: the totals in the columns' own formats, the health and trend as
+    counts in words, and how the percentages were summed."""
+    cells = {column: _xlsx_value(value) for column, value in total.values.items()}
+    cells["city"] = f"Total: {total.cities} {'city' if total.cities == 1 else 'cities'}"
+    cells["name_only"] = f"{total.values['name_only']} in name only"
+    figures = [cells.get(column) for column in COLUMNS[:-1]]
+    return [
+        *figures,
+        None,
+        total.health_text,
+        TOTALS_NOTE,
+        today,
+        None,
+        total.trend_text,
+        None,
+    ]
+
+
 def as_xlsx(rows: list[PortfolioRow], today: datetime.date) -> bytes:
     return exports.workbook_bytes(
         sheet_title="Portfolio",
         columns=export_columns(),
         rows=(
-            [_xlsx_cell(row, column) for column in COLUMNS] + [*_words(row), today] for row in rows
+            [_xlsx_cell(row, column) for column in COLUMNS]
+            + [*_words(row), today, *_trend_cells(row)]
+            for row in rows
         ),
         title="Compact Tracker: portfolio overview",
         today=today,
         notes=(
-            "One row per city in your scope. A city's figures take its live compacts (active or "
-            "renewed) together; a city without one says why instead.",
+            "One row per city in your scope (and the filters you chose). A city's figures take "
+            "its live compacts (active or renewed) together; a city without one says why instead.",
             "Percentages are rounded half up to one decimal; n/a means there was nothing to count.",
+            "The last row (bold) holds the totals. " + TOTALS_NOTE,
         ),
+        totals=_xlsx_totals(totals(rows), today),
     )

@@ -4,7 +4,10 @@
 it replaces that month's row, so a monthly cron job (or a re-run after a failure) is harmless.
 `backfill` works out the months before the first snapshot from the records' own dates (a
 milestone's due and completion dates, a term's start and end, a compact's signing and end, ...):
-each month's figures as of its last day. Given the same records it writes the same rows.
+each month's figures as of its last day (reports/selectors.py `_AsOf` says how each status is
+read from dates). Given the same records it writes the same rows. Stale commitments rest on when
+records were last saved, which the records do not keep for past days: backfilled rows store
+None ("not available") for that figure.
 """
 
 from __future__ import annotations
@@ -95,16 +98,19 @@ def _compact_rows(city: CityFigures, as_of: datetime.date, backfilled: bool):
         )
 
 
-def _store(figures: list[CityFigures], as_of: datetime.date, *, backfilled: bool) -> int:
+def _rows(figures: list[CityFigures], as_of: datetime.date, *, backfilled: bool):
     cities = [_city_row(city, as_of, backfilled) for city in figures]
     compacts = [row for city in figures for row in _compact_rows(city, as_of, backfilled)]
+    return cities, compacts
+
+
+def _save(cities: list[CitySnapshot], compacts: list[CompactSnapshot]) -> None:
     CitySnapshot.objects.bulk_create(
         cities, update_conflicts=True, unique_fields=["city", "month"], update_fields=_FIELDS
     )
     CompactSnapshot.objects.bulk_create(
         compacts, update_conflicts=True, unique_fields=["compact", "month"], update_fields=_FIELDS
     )
-    return len(cities)
 
 
 def _all_cities() -> list[dict]:
@@ -118,7 +124,9 @@ def take(today: datetime.date | None = None) -> int:
     today = today or timezone.localdate()
     with transaction.atomic():
         figures = selectors.compute_city_figures(_all_cities(), today)
-        return _store(list(figures.values()), today, backfilled=False)
+        cities, compacts = _rows(list(figures.values()), today, backfilled=False)
+        _save(cities, compacts)
+        return len(cities)
 
 
 def backfill(first_month: datetime.date, today: datetime.date | None = None) -> int:
@@ -131,14 +139,21 @@ def backfill(first_month: datetime.date, today: datetime.date | None = None) -> 
     )
     written = 0
     month = month_of(first_month)
+    city_rows: list[CitySnapshot] = []
+    compact_rows: list[CompactSnapshot] = []
+    while month < month_of(today):
+        if month not in taken:
+            as_of = month_end(month)
+            figures = selectors.compute_city_figures(cities, as_of=as_of)
+            more_cities, more_compacts = _rows(list(figures.values()), as_of, backfilled=True)
+            city_rows += more_cities
+            compact_rows += more_compacts
+            written += 1
+        month = add_months(month, 1)
+    # Every month in one write (bulk_create batches it): a month at a time, the inserts took
+    # longer than working the figures out.
     with transaction.atomic():
-        while month < month_of(today):
-            if month not in taken:
-                as_of = month_end(month)
-                figures = selectors.compute_city_figures(cities, as_of)
-                _store(list(figures.values()), as_of, backfilled=True)
-                written += 1
-            month = add_months(month, 1)
+        _save(city_rows, compact_rows)
         cities_changed(city["id"] for city in cities)
     return written
 

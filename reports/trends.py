@@ -126,7 +126,10 @@ def city_trend_view(city: CityFigures, today: datetime.date) -> CityTrend:
     points = city_trend(city.id, TREND_MONTHS, today)
     rows = [
         _row(
-            f"{point.month:%b %Y}", point.health, _point_values(point), backfilled=point.backfilled
+            date_text(point.month, "month"),
+            point.health,
+            _point_values(point),
+            backfilled=point.backfilled,
         )
         for point in points
     ]
@@ -148,7 +151,15 @@ def _change(city, baseline: TrendPoint | None, now: dict, today) -> QuarterChang
     for metric, label in TREND_RATIOS:
         moves.append(_ratio_move(label, then.get(metric), now[metric]))
     for metric, label in TREND_COUNTS:
-        moves.append(_count_move(label, then.get(metric), now[metric]))
+        if metric in baseline.figures and baseline.figures[metric] is None:
+            # A backfilled month has no stale-commitment figure (reports/snapshots.py): say so
+            # rather than let a change in health look unexplained.
+            moves.append(
+                f"{label}: {now[metric]} today; not known for {date_text(since)}, a month worked "
+                "out afterwards from the records' dates."
+            )
+        else:
+            moves.append(_count_move(label, then.get(metric), now[metric]))
     done, missed = _milestones(city, since, today)
     return QuarterChange(
         since=since,

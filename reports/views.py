@@ -3,15 +3,19 @@
 Each page's content is rendered by reports/pages.py and cached by reports/cache.py: a warm request
 takes the reader's cities from their signed-in user (accounts.scope, read with the user), reads
 the cities' version tokens and the content in one get_many, and renders only base.html around it.
+The portfolio reads its cities' data keys and facts first (its filters need them).
 """
 
+from csp.constants import NONCE
+from csp.decorators import csp_update
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from reports import board_pack, pages, portfolio, portfolio_page
 from reports import cache as report_cache
-from reports import pages, portfolio
+from reports.portfolio_trend import city_facts
 from reports.selectors import cities_in_scope, city_in_scope
 
 EXPORTS = ("csv", "xlsx")
@@ -51,33 +55,82 @@ def city_dashboard(request, slug):
     return render(request, "reports/city_dashboard.html", content)
 
 
+# The board pack's one <style> element (its footer text) runs under a nonce; every other page keeps
+# the site's style-src 'self'.
+_pack_styles = csp_update({"style-src": [NONCE]})
+
+
+@require_GET
+@_pack_styles
+def city_board_pack(request, slug):
+    today = timezone.localdate()
+    city = city_in_scope(request.user, slug)
+    context = board_pack.city_pack(request.user, city, today)
+    return render(
+        request, board_pack.TEMPLATE_CITY, context | {"csp_nonce": str(request.csp_nonce)}
+    )
+
+
+@require_GET
+@_pack_styles
+def portfolio_board_pack(request):
+    today = timezone.localdate()
+    context = board_pack.portfolio_pack(request.user, cities_in_scope(request.user), today)
+    return render(
+        request, board_pack.TEMPLATE_PORTFOLIO, context | {"csp_nonce": str(request.csp_nonce)}
+    )
+
+
 @require_GET
 def portfolio_overview(request):
     today = timezone.localdate()
-    export = request.GET.get("export")
-    if export:
-        return _portfolio_export(request, export, today)
-    sort = portfolio.applied_sort(request.GET.get("sort", "city"))
     cities = cities_in_scope(request.user)
     city_ids = [city["id"] for city in cities]
+    # The filters' choices and the trend need the cities' facts, so their data keys are read
+    # before the page's key is known (the page entry is then checked as every report page's is).
+    keys = report_cache.data_keys(city_ids, today)
+    filters, facts = portfolio_page.read_filters(request.GET, cities, keys, today)
+    sort = portfolio.applied_sort(request.GET.get("sort", "city"))
+    export = request.GET.get("export")
+    if export:
+        return _portfolio_export(request, export, today, (cities, keys, facts, filters), sort)
+    if not filters.is_valid():
+        return render(
+            request, "reports/portfolio.html", portfolio_page.invalid_content(filters, today, sort)
+        )
     key = report_cache.page_key(
-        "portfolio", city_ids, today, scope=pages.scope_of(request.user, cities), variant=sort
-    )
-    content = report_cache.page(
-        key,
+        "portfolio",
         city_ids,
         today,
-        lambda keys: pages.portfolio_content(request.user, cities, keys, today, sort),
+        scope=pages.scope_of(request.user, cities),
+        variant=portfolio_page.variant(sort, filters),
     )
+
+    def build(current: dict) -> dict:
+        # Rendered at the tokens the entry is stamped with: after a write in between the two
+        # reads, the facts are read again at those tokens, so no entry holds older figures.
+        current_facts = facts if current == keys else city_facts(current, today)
+        return portfolio_page.content(
+            request.user, cities, current, current_facts, filters, today, sort
+        )
+
+    content = report_cache.page(key, city_ids, today, build)
     return render(request, "reports/portfolio.html", content)
 
 
-def _portfolio_export(request, export: str, today):
+def _portfolio_export(request, export: str, today, read, sort: str):
     if export not in EXPORTS:
         return HttpResponseBadRequest("Unknown export format: use export=csv or export=xlsx.")
-    cities = report_cache.city_figures_list(user=request.user, today=today)
-    rows = [portfolio.portfolio_row(city) for city in cities]
-    rows, _sort = portfolio.sort_rows(rows, request.GET.get("sort", "city"))
+    cities, keys, facts, filters = read
+    if not filters.is_valid():
+        problems = "; ".join(
+            f"{label}: {' '.join(errors)}" for _name, label, errors in filters.errors_list()
+        )
+        return HttpResponseBadRequest(
+            f"Some filters could not be read, so nothing was exported. {problems}",
+            content_type="text/plain; charset=utf-8",
+        )
+    rows, _sort = portfolio_page.rows(request.user, cities, keys, facts, filters, today, sort)
     if export == "csv":
         response = HttpResponse(
             portfolio.as_csv(rows, today), content_type="text/csv; charset=utf-8"

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django import forms
 from django.db.models import F, Q, QuerySet
-from django.utils.dateformat import format as date_format
 
 from accounts.scope import can_edit_seat, editable_cities, tied_to
 from core.concurrency import VersionedFormMixin
 from core.form_helpers import BootstrapFormMixin, date_input, model_formfield
+from core.formats import date_text
 from schools.choices import EndReason, LeadershipRole, role_in_sentence
 from schools.models import LeadershipTerm, Organization, Person
 from schools.selectors import successor_candidates
@@ -32,7 +32,7 @@ def seat_organizations(user) -> QuerySet[Organization]:
 
 
 def _day(value) -> str:
-    return date_format(value, "j M Y") if value else ""
+    return date_text(value)
 
 
 def _person_label(person: Person) -> str:

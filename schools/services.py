@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
 
 from core.audit import recorded_as
 from core.changes import cities_changed
 from core.concurrency import lock_current
+from core.formats import date_text
 from schools.changes import person_cities, seat_cities
 from schools.choices import LeadershipRole
 from schools.models import LeadershipTerm, Organization, Person
@@ -31,7 +31,7 @@ def _clean_name(name: str) -> str:
 
 
 def _day(value: datetime.date) -> str:
-    return date_format(value, "j M Y")
+    return date_text(value)
 
 
 def person_create(*, full_name: str, actor) -> Person:

@@ -2,7 +2,10 @@
 written in each table's template (templates/jinja2/schools/).
 
 Schools and networks have no page of their own: a network links to the schools list filtered to
-it (?network=<slug>); a leadership term links to the compact pages of the compacts it signed."""
+it (?network=<slug>); a leadership term links to the compact pages of the compacts it signed.
+
+Next to each code in a CSV, its `<code>_label` column holds the words: compacts/tables.py says
+why there."""
 
 import django_tables2 as tables
 
@@ -16,7 +19,9 @@ from core.lists import (
     ExportColumn,
     ListTable,
     StatusColumn,
+    label_column,
 )
+from schools.choices import EndReason, Grade, LeadershipRole, OperatorType, OrganizationKind
 from schools.models import CharterNetwork, CharterSchool, LeadershipTerm
 
 
@@ -43,15 +48,18 @@ class LeadershipTermTable(ListTable):
         ExportColumn("person", "person__full_name"),
         ExportColumn("person_id"),
         ExportColumn("role"),
+        label_column("role", LeadershipRole),
         ExportColumn("title"),
         ExportColumn("organization_id"),
         ExportColumn("organization", "organization__name"),
         ExportColumn("organization_kind", "organization__kind"),
+        label_column("organization_kind", OrganizationKind, "organization__kind"),
         ExportColumn("city", "organization__city__name"),
         ExportColumn("city_slug", "organization__city__slug"),
         ExportColumn("started_on"),
         ExportColumn("ended_on"),
         ExportColumn("end_reason"),
+        label_column("end_reason", EndReason),
         ExportColumn("in_post", compute=lambda term: term.is_open),
         ExportColumn(
             "signed_compact_ids",
@@ -111,7 +119,9 @@ class SchoolTable(ListTable):
         ExportColumn("district", "district__name"),
         ExportColumn("district_leaid", "district__nces_leaid"),
         ExportColumn("grade_low"),
+        label_column("grade_low", Grade),
         ExportColumn("grade_high"),
+        label_column("grade_high", Grade),
         ExportColumn("opened_year"),
         ExportColumn("enrollment"),
         ExportColumn("is_open"),
@@ -139,6 +149,7 @@ class NetworkTable(ListTable):
         ExportColumn("name"),
         ExportColumn("slug"),
         ExportColumn("operator_type"),
+        label_column("operator_type", OperatorType),
         ExportColumn("headquarters_state"),
         ExportColumn("city", "city__name"),
         ExportColumn("city_slug", "city__slug"),

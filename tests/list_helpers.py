@@ -36,9 +36,12 @@ def csv_header(response) -> list[str]:
 
 
 def _body(response) -> str:
+    """The CSV's text after its byte-order mark, which every list CSV starts with (Excel reads
+    the file as UTF-8 only with it)."""
     if not hasattr(response, "body"):
         response.body = b"".join(response.streaming_content)
-    return response.body.decode()
+    assert response.body.startswith(b"\xef\xbb\xbf"), response.body[:20]
+    return response.body.decode("utf-8-sig")
 
 
 def fetch(client, url: str):

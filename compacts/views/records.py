@@ -19,7 +19,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import capfirst
 from django.views.decorators.http import require_GET, require_http_methods
@@ -49,6 +48,7 @@ from compacts.services import DeletionRefused
 from core.concurrency import StaleVersion, loaded_version, version_token
 from core.deletion import describe_dependents
 from core.form_helpers import add_service_errors
+from core.formats import date_text
 from core.ids import parse_id
 from schools.choices import LeadershipRole, role_in_sentence
 from schools.forms import LeadershipChangeForm, LeadershipTermForm, seat_organizations
@@ -79,7 +79,7 @@ def _compact_url(compact) -> str:
 
 
 def _day(value) -> str:
-    return date_format(value, "j M Y") if value else ""
+    return date_text(value)
 
 
 def _render_form(request, *, form, title, compact=None, submit="Save", status=200, **extra):

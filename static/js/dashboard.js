@@ -21,6 +21,11 @@
   function commitmentsChart(data) {
     const canvas = byId("chart-commitments");
     if (!canvas || data.labels.length === 0) return null;
+    // Room for every line of every category's name (a long one comes as lines), so that names
+    // never overlap on a phone: the box grows when its own height is too short for them.
+    const lines = data.labels.reduce((n, label) => n + (Array.isArray(label) ? label.length : 1), 0);
+    const needed = lines * 14 + data.labels.length * 8 + 110;
+    if (canvas.parentNode.clientHeight < needed) canvas.parentNode.style.height = needed + "px";
     return new Chart(canvas, {
       type: "bar",
       data: {
@@ -36,7 +41,9 @@
         indexAxis: "y",
         scales: {
           x: { stacked: true, ticks: { precision: 0 }, grid: { color: GRID }, title: { display: true, text: "Commitments" } },
-          y: { stacked: true, grid: { display: false } },
+          // Every category named in full: a long name comes as a list of lines (reports/charts.py),
+          // and no name is skipped to make room.
+          y: { stacked: true, grid: { display: false }, ticks: { autoSkip: false } },
         },
         plugins: {
           legend: { position: "bottom" },
@@ -215,10 +222,6 @@
   }
 
   document.addEventListener("DOMContentLoaded", () => {
-    document.querySelectorAll("[data-print]").forEach((button) => {
-      button.addEventListener("click", () => window.print());
-    });
-
     const source = byId("dashboard-data");
     if (!source || typeof Chart === "undefined") return;
     const data = JSON.parse(source.textContent);

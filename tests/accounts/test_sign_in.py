@@ -50,6 +50,22 @@ def test_it_ignores_a_next_address_on_another_site(editor, next_url):
     assert response["Location"] == "/"
 
 
+def test_an_editor_without_a_next_page_lands_on_my_work(editor):
+    response = sign_in(Client(), "editor")
+    assert response["Location"] == "/"
+
+
+def test_a_reader_without_a_next_page_lands_on_the_portfolio(viewer):
+    """Funders only read: My work's chores are not theirs, the portfolio is what they came for."""
+    response = sign_in(Client(), "viewer")
+    assert response["Location"] == "/reports/"
+
+
+def test_a_reader_still_goes_where_next_says(viewer):
+    response = sign_in(Client(), "viewer", next="/cities/")
+    assert response["Location"] == "/cities/"
+
+
 def test_it_refuses_a_wrong_password_with_a_message_and_no_session(editor):
     client = Client()
     response = sign_in(client, "editor", password="not the password")

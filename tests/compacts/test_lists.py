@@ -270,10 +270,13 @@ def test_the_commitments_csv_has_stable_column_names(editor_client, records):
         "category",
         "category_label",
         "tier",
+        "tier_label",
         "title",
         "description",
         "responsible_party",
+        "responsible_party_label",
         "status",
+        "status_label",
         "target_on",
         "achieved_on",
         "overdue_milestones",
@@ -407,6 +410,55 @@ def test_it_sorts_milestones_by_due_date_both_ways(editor_client, records):
     assert descending == sorted(ascending, reverse=True)
 
 
+@pytest.fixture
+def due_and_done(city_x) -> list[str]:
+    """Milestones of every state, made out of order; returned in the next-due-first order."""
+    commitment = CommitmentFactory(compact=CompactFactory(city=city_x))
+
+    def milestone(title, status, due_on):
+        MilestoneFactory(commitment=commitment, title=title, status=status, due_on=due_on)
+
+    milestone("done long ago", MilestoneStatus.DONE, datetime.date(2019, 3, 1))
+    milestone("coming later", MilestoneStatus.PLANNED, TODAY + 100 * DAY)
+    milestone("missed last month", MilestoneStatus.MISSED, TODAY - 30 * DAY)
+    milestone("overdue", MilestoneStatus.PLANNED, TODAY - 10 * DAY)
+    milestone("deferred", MilestoneStatus.DEFERRED, TODAY + DAY)
+    milestone("coming soon", MilestoneStatus.IN_PROGRESS, TODAY + 5 * DAY)
+    milestone("due today", MilestoneStatus.PLANNED, TODAY)
+    return [
+        "overdue",
+        "due today",
+        "coming soon",
+        "coming later",
+        "deferred",
+        "missed last month",
+        "done long ago",
+    ]
+
+
+def test_milestones_come_next_due_first_by_default(editor_client, due_and_done):
+    """Open milestones by due date (the overdue on top), then the others, latest due first."""
+    assert shown_titles(editor_client.get("/milestones/")) == due_and_done
+
+
+def test_the_milestones_csv_keeps_the_next_due_first_order(editor_client, due_and_done):
+    rows = csv_dicts(fetch(editor_client, "/milestones/?export=csv"))
+    assert [row["title"] for row in rows] == due_and_done
+
+
+def test_no_column_claims_the_next_due_first_order(editor_client, due_and_done):
+    """The Due header is not marked sorted, and its first click sorts ascending."""
+    content = editor_client.get("/milestones/").content.decode()
+    assert '<th class="orderable" scope="col"><a href="?sort=due_on">Due</a></th>' in content
+    assert 'class="asc' not in content and 'class="desc' not in content
+
+
+def test_a_sorted_column_replaces_the_next_due_first_order(editor_client, due_and_done):
+    by_due = shown(editor_client.get("/milestones/?sort=due_on"))
+    assert [m.due_on for m in by_due] == sorted(m.due_on for m in by_due)
+    assert shown_titles(editor_client.get("/milestones/?sort=title")) == sorted(due_and_done)
+
+
 def test_it_pages_51_milestones(editor_client, city_x):
     MilestoneFactory.create_batch(51, commitment=CommitmentFactory(compact__city=city_x))
     assert len(shown(editor_client.get("/milestones/"))) == 50
@@ -429,6 +481,7 @@ def test_the_milestones_csv_has_one_row_per_milestone_in_the_filter(editor_clien
         "title",
         "due_on",
         "status",
+        "status_label",
         "overdue",
         "completed_on",
         "evidence_url",

@@ -54,13 +54,13 @@ def test_an_admin_adds_a_viewer_of_one_city_who_then_sees_exactly_that_city(
     page.get_by_label("Username").fill("denver.funder")
     page.get_by_label("Password").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(site("/"))  # My work, the signed-in home page (issue 14)
+    # A viewer only reads: signing in lands on the portfolio, with their one city.
+    page.wait_for_url(site("/reports/"))
+    assert page.locator(".portfolio-table tbody tr").count() == 1
     page.goto(site("/cities/"))
     cards = page.locator(".city-cards > li")
     assert cards.count() == 1
     assert cards.get_by_role("heading", level=2).inner_text().startswith("Denver")
-    page.goto(site("/reports/"))
-    assert page.locator(".portfolio-table tbody tr").count() == 1
     # No admin for a viewer, and another city is not found.
     assert page.get_by_role("link", name="Admin", exact=True).count() == 0
     assert page.goto(site("/cities/boston/")).status == 404

@@ -1,6 +1,8 @@
 """A funder reads, compares and downloads, and can change nothing: they sign in, sort the
-portfolio by health, download it as CSV and XLSX, open a city at risk and follow a figure to the
-records it counts. No page shows them an edit control, and a forged write is refused."""
+portfolio by health, download it as CSV and XLSX (and check the workbook a board would get: types,
+formats, the totals row, the "Read me" sheet), filter it to the cities at risk and download those,
+open a city at risk and follow a figure to the records it counts. No page shows them an edit
+control, and a forged write is refused."""
 
 from __future__ import annotations
 
@@ -32,7 +34,22 @@ COLUMNS = [
     "stale_commitments",
     "health",
 ]
-EXPORT_COLUMNS = [*COLUMNS, "health_label", "health_reasons", "as_of"]
+EXPORT_COLUMNS = [
+    *COLUMNS,
+    "health_label",
+    "health_reasons",
+    "as_of",
+    "trend",
+    "trend_label",
+    "trend_detail",
+]
+RATIOS = [
+    "commitment_completion",
+    "milestone_on_time",
+    "signatory_retention",
+    "charter_participation",
+]
+TRENDS = {"better": "Better", "worse": "Worse", "same": "Same", "new": "New"}
 WORDS = {"red": "At risk", "amber": "Needs attention", "green": "On track"}
 
 
@@ -105,31 +122,16 @@ def test_a_funder_compares_downloads_and_follows_a_figure_and_can_change_nothing
     # a frozen header with filters, and a sheet that explains every column and the day.
     filename, body = _download(page, "Download XLSX")
     assert filename.endswith(".xlsx")
-    workbook = openpyxl.load_workbook(io.BytesIO(body))
-    assert workbook.sheetnames == ["Portfolio", "Read me"]
-    sheet = workbook["Portfolio"]
-    assert sheet.freeze_panes == "B2" and sheet.auto_filter.ref.startswith("A1:")
-    header = [cell.value for cell in sheet[1]]
-    assert header[:4] == ["City", "State", "Compacts", "Commitment completion"]
-    lines = [dict(zip(EXPORT_COLUMNS, line, strict=True)) for line in sheet.iter_rows(min_row=2)]
-    assert [line["city"].value for line in lines] == [row["city"] for row in rows]
-    for line, row in zip(lines, rows, strict=True):
-        assert line["health_label"].value == WORDS.get(row["health"], "No live compact")
-        if not row.get("health"):
-            assert line["signatory_retention"].value == "no live compact"
-            continue
-        assert line["health"].value == row["health"]
-        retention = line["signatory_retention"]
-        if row["signatory_retention"]:
-            assert isinstance(retention.value, int | float)
-            assert retention.value == pytest.approx(float(row["signatory_retention"]))
-            assert retention.number_format == "0.0%"
-        else:
-            assert retention.value == "n/a"
-        assert line["overdue_milestones"].value == int(row["overdue_milestones"])
-        assert isinstance(line["as_of"].value, datetime.datetime)
-    readme = [line[0] for line in workbook["Read me"].iter_rows(values_only=True) if line[0]]
-    assert readme[1].startswith("As of ")
+    _check_the_workbook(body, rows)
+
+    # Only the cities at risk, chosen in the filters: the page and the workbook keep just them.
+    page.get_by_label("Health").select_option(label="At risk")
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_url(re.compile(r"/reports/\?.*health=red"))
+    at_risk = _portfolio_rows(page)
+    assert at_risk == [row for row in rows if row["health"] == "red"]
+    _filename, body = _download(page, "Download XLSX")
+    _check_the_workbook(body, at_risk)
 
     # A city at risk, and the figure behind its overdue milestones.
     red = next(row for row in rows if row["health"] == "red" and row["overdue_milestones"] != "0")
@@ -193,6 +195,70 @@ def test_a_funder_compares_downloads_and_follows_a_figure_and_can_change_nothing
     )
     assert drawn["seats"] >= 2 and len(drawn["rows"]) >= 3
     assert all(row["drawn"] == row["seat"] for row in drawn["rows"]), drawn["rows"]
+
+
+def _check_the_workbook(body: bytes, rows: list[dict]) -> None:
+    """The portfolio workbook as a board would get it, against the page's `rows`: the header
+    frozen, the autofilter over exactly the cities, percentages as numbers shown as percentages,
+    dates as dates, the health in words with its reasons, the trend, a bold totals row last, and
+    the "Read me" sheet with the as-of line."""
+    from django.utils import timezone
+
+    from core.formats import date_text
+
+    workbook = openpyxl.load_workbook(io.BytesIO(body))
+    assert workbook.sheetnames == ["Portfolio", "Read me"]
+    sheet = workbook["Portfolio"]
+    assert sheet.freeze_panes == "B2"
+    assert sheet.auto_filter.ref == f"A1:R{len(rows) + 1}"
+    header = [cell.value for cell in sheet[1]]
+    assert header[:4] == ["City", "State", "Compacts", "Commitment completion"]
+    assert header[-3:] == ["Trend code", "Since last quarter", "What moved"]
+    assert all(cell.font.bold for cell in sheet[1])
+    lines = [
+        dict(zip(EXPORT_COLUMNS, line, strict=True))
+        for line in sheet.iter_rows(min_row=2, max_row=len(rows) + 1)
+    ]
+    assert [line["city"].value for line in lines] == [row["city"] for row in rows]
+    for line, row in zip(lines, rows, strict=True):
+        assert line["health_label"].value == WORDS.get(row["health"], "No live compact")
+        assert line["health_reasons"].value, row["city"]  # the why, in words, for every city
+        assert isinstance(line["as_of"].value, datetime.datetime)
+        assert line["as_of"].number_format == "d mmm yyyy"
+        assert line["trend_label"].value == TRENDS.get(row.get("trend"), "No live compact")
+        if not row.get("health"):
+            assert line["signatory_retention"].value == "no live compact"
+            assert line["health_reasons"].value.startswith("No live compact. ")
+            continue
+        assert line["health"].value == row["health"]
+        assert line["trend_detail"].value
+        for ratio in RATIOS:
+            cell = line[ratio]
+            if row[ratio]:
+                assert isinstance(cell.value, int | float), (row["city"], ratio)
+                assert cell.value == pytest.approx(float(row[ratio]))
+                assert cell.number_format == "0.0%"
+            else:
+                assert cell.value == "n/a"
+        assert line["overdue_milestones"].value == int(row["overdue_milestones"])
+        assert line["overdue_milestones"].number_format == "0"
+
+    totals = dict(zip(EXPORT_COLUMNS, sheet[len(rows) + 2], strict=True))
+    assert sheet.max_row == len(rows) + 2
+    assert totals["city"].value == f"Total: {len(rows)} {'city' if len(rows) == 1 else 'cities'}"
+    assert all(cell.font.bold for cell in totals.values())
+    assert totals["compacts"].value == sum(int(row["compacts"]) for row in rows)
+    assert totals["overdue_milestones"].value == sum(
+        int(row.get("overdue_milestones") or 0) for row in rows
+    )
+    assert totals["commitment_completion"].number_format == "0.0%"
+    assert "not an average" in totals["health_reasons"].value
+
+    readme = [line[0] for line in workbook["Read me"].iter_rows(values_only=True) if line[0]]
+    as_of = date_text(timezone.localdate())
+    assert readme[1] == f"As of {as_of}: every figure is computed from the records of that day."
+    explained = {line[1] for line in workbook["Read me"].iter_rows(values_only=True) if line[1]}
+    assert explained >= set(EXPORT_COLUMNS)
 
 
 def _assert_a_direct_post_is_refused(page, site, slug: str) -> None:

@@ -3,6 +3,7 @@ and the portfolio's rows."""
 
 import csv
 import io
+import re
 from html.parser import HTMLParser
 
 from openpyxl import load_workbook
@@ -76,9 +77,20 @@ def xlsx_sheet(response):
 
 
 def xlsx_rows(response) -> list[dict[str, object]]:
-    """The data rows keyed by the CSV's column codes."""
+    """The data rows (those under the autofilter) keyed by the CSV's column codes."""
     from reports.portfolio import export_columns
 
     codes = [column.code for column in export_columns()]
-    values = list(xlsx_sheet(response).iter_rows(values_only=True))
-    return [dict(zip(codes, row, strict=True)) for row in values[1:]]
+    sheet = xlsx_sheet(response)
+    last = int(re.sub(r"^.*?(\d+)$", r"\1", sheet.auto_filter.ref))
+    values = list(sheet.iter_rows(min_row=2, max_row=last, values_only=True))
+    return [dict(zip(codes, row, strict=True)) for row in values]
+
+
+def xlsx_totals(response):
+    """The workbook's totals row (the last, under the autofilter's rows) as cells by column code."""
+    from reports.portfolio import export_columns
+
+    codes = [column.code for column in export_columns()]
+    sheet = xlsx_sheet(response)
+    return dict(zip(codes, sheet[sheet.max_row], strict=True))

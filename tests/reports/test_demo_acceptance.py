@@ -173,6 +173,9 @@ def test_the_demo_dashboards_equal_the_export_and_the_hand_count(demo):
             "No live compact. District-Charter Compact: terminated, ended 1 Jun 2013."
         ),
         "as_of": today.isoformat(),
+        "trend": "",
+        "trend_label": "No live compact",
+        "trend_detail": "No live compact today: nothing to compare.",
     }
     assert exported["Boston"]["health_label"] == "At risk"
     assert "2 of 2 signatories have left since signing" in exported["Boston"]["health_reasons"]

@@ -117,6 +117,33 @@ def test_a_write_shows_on_the_next_load_of_the_cached_portfolio(viewer_client, c
     assert rows[city_x.slug]["commitment_completion"] == "1.000"
 
 
+def test_a_write_between_the_portfolios_two_token_reads_is_on_the_page_it_renders(
+    viewer_client, city_x, compact, monkeypatch
+):
+    # The portfolio reads its cities' data keys for the filters, then the page entry with the
+    # tokens: a write in between must not leave an entry of the older figures stamped current.
+    c = commitment(compact)
+    viewer_client.get("/reports/")  # the city's figures, cached under its current token
+    real_page = report_cache.page
+
+    def page_after_a_write(*args, **kwargs):
+        services.commitment_update(
+            commitment=c,
+            data={"status": CommitmentStatus.ACHIEVED, "achieved_on": timezone.localdate()},
+            actor=None,
+        )
+        return real_page(*args, **kwargs)
+
+    monkeypatch.setattr(report_cache, "page", page_after_a_write)
+    first = viewer_client.get("/reports/?sort=-city")  # no entry yet for this sort
+    monkeypatch.setattr(report_cache, "page", real_page)
+    second = viewer_client.get("/reports/?sort=-city")
+
+    assert rendered(first) and not rendered(second)
+    for response in (first, second):
+        assert portfolio_page_rows(response)[city_x.slug]["commitment_completion"] == "1.000"
+
+
 def test_a_write_in_another_city_leaves_the_cached_dashboard_alone(
     superuser_client, city_x, city_y, compact
 ):

@@ -221,3 +221,19 @@ def test_the_trend_takes_a_fixed_number_of_queries(
         viewer_client.get(f"/cities/{city_x.slug}/")
     with django_assert_num_queries(CACHED):
         viewer_client.get(f"/cities/{city_x.slug}/")
+
+
+def test_a_backfilled_quarter_says_its_stale_figure_is_not_known(frozen, viewer_client, city_x):
+    _busy_city(city_x, frozen)
+    baseline = _baseline(city_x, frozen, stale_commitments=None)
+    baseline.backfilled = True
+    baseline.save()
+
+    text = page_text(viewer_client.get(f"/cities/{city_x.slug}/"))
+
+    assert (
+        "Stale commitments: 0 today; not known for 31 Dec 2025, a month worked out afterwards "
+        "from the records' dates."
+    ) in text
+    assert "Dec 2025* On track 0% 100% 100% n/a 0 n/a" in text
+    assert "stale commitments are n/a in those months" in text
