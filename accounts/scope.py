@@ -45,11 +45,29 @@ def forget_roles(user_id: int) -> None:
 
 
 def forget_every_scope() -> None:
-    """Drop every user's cached roles and the cached cities."""
+    """Drop every user's cached roles (and cached user, accounts.backends) and the cached
+    cities."""
     cache.delete_many([GENERATION_KEY, CITIES_CACHE_KEY])
 
 
-def _generation() -> str:
+def request_cache_keys(user_id: int) -> list[str]:
+    """What every request of a signed-in user reads here: the generation, their roles and the
+    cities. The auth backend (accounts.backends) reads them with the user, in one cache read."""
+    return [GENERATION_KEY, _roles_key(user_id), CITIES_CACHE_KEY]
+
+
+def keep_for_request(user, found: dict) -> None:
+    """Keep on `user`, this request's object, what a read of `request_cache_keys` found, so that
+    the request does not read it again; what is missing or stale is loaded when first asked."""
+    generation, cached = found.get(GENERATION_KEY), found.get(_roles_key(user.pk))
+    if generation is not None and cached is not None and cached[0] == generation:
+        user._city_roles = cached[1]
+    if found.get(CITIES_CACHE_KEY) is not None:
+        user._all_cities = found[CITIES_CACHE_KEY]
+
+
+def current_generation() -> str:
+    """The current generation token, set when missing: whatever is cached per user carries it."""
     cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
     return cache.get(GENERATION_KEY)
 
@@ -65,7 +83,7 @@ def _roles(user) -> dict[int, str]:
         if generation is not None and cached is not None and cached[0] == generation:
             roles = cached[1]
         else:
-            generation = generation or _generation()
+            generation = generation or current_generation()
             roles = dict(Membership.objects.filter(user=user).values_list("city_id", "role"))
             cache.set(key, (generation, roles), ROLES_CACHE_SECONDS)
         user._city_roles = roles
@@ -77,8 +95,12 @@ def forget_cities() -> None:
     cache.delete(CITIES_CACHE_KEY)
 
 
-def _all_cities() -> list[dict]:
-    cities = cache.get(CITIES_CACHE_KEY)
+def _all_cities(user) -> list[dict]:
+    # Kept on the user only when read with it (keep_for_request): a user object that outlives a
+    # request, as in a shell or a command, reads the cities afresh.
+    cities = getattr(user, "_all_cities", None)
+    if cities is None:
+        cities = cache.get(CITIES_CACHE_KEY)
     if cities is None:
         cities = list(City.objects.order_by("name", "state").values("id", "name", "state", "slug"))
         cache.set(CITIES_CACHE_KEY, cities, ROLES_CACHE_SECONDS)
@@ -92,9 +114,9 @@ def readable_cities(user) -> list[dict]:
     if not user.is_authenticated or not user.is_active:
         return []
     if user.is_superuser:
-        return [city | {"role": Role.EDITOR} for city in _all_cities()]
+        return [city | {"role": Role.EDITOR} for city in _all_cities(user)]
     roles = _roles(user)
-    return [city | {"role": roles[city["id"]]} for city in _all_cities() if city["id"] in roles]
+    return [city | {"role": roles[city["id"]]} for city in _all_cities(user) if city["id"] in roles]
 
 
 def role_in(user, city_id: int) -> str | None:

@@ -1,13 +1,14 @@
-"""Sign-in starts the session's clocks and decides whether the second step is due; a changed
-membership drops its user's cached roles, and a changed city the cached list of cities
-(accounts.scope)."""
+"""Sign-in starts the session's clocks and decides whether the second step is due; a changed user
+drops its cached copy (accounts.backends), a changed membership its user's cached roles, and a
+changed city the cached list of cities (accounts.scope)."""
 
+from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from accounts import middleware, scope, two_factor
+from accounts import backends, middleware, scope, two_factor
 from accounts.models import Membership
 from core.changes import city_changed
 
@@ -16,6 +17,17 @@ from core.changes import city_changed
 def session_started(sender, request, user, **kwargs):
     middleware.note_sign_in(request.session)
     two_factor.note_sign_in(user, request.session)
+    # Connected after django.contrib.auth's update_last_login (an earlier app), whose save drops
+    # the cached user: the copy stored here holds the new last_login.
+    backends.remember_signed_in(user)
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="accounts.user_saved")
+@receiver(post_delete, sender=settings.AUTH_USER_MODEL, dispatch_uid="accounts.user_deleted")
+def user_changed(sender, instance, **kwargs):
+    # As for memberships below: at once, and again at the commit.
+    backends.forget_user(instance.pk)
+    transaction.on_commit(lambda: backends.forget_user(instance.pk))
 
 
 @receiver(pre_save, sender=Membership, dispatch_uid="accounts.membership_moving")

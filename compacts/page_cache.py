@@ -23,8 +23,11 @@ def fragment_seconds() -> int:
 
 
 def page_version(page) -> str:
-    """The cache version of a compact page (compacts.selectors.CompactPage)."""
+    """The cache version of a compact page (compacts.selectors.CompactPage). It starts with the
+    compact's id: the rest (the last write and number of its records, the city's tokens) can be
+    alike for two compacts of a city written in the same instant, which would share a fragment."""
     every_city, tokens = city_versions.tokens([page.compact.city_id])
     release = getattr(settings, "RELEASE_ID", "dev")
     city_token = tokens[page.compact.city_id]
-    return f"{release}|{page.today}|{page.records_version}|{city_token}|{every_city}"
+    parts = (page.compact.pk, release, page.today, page.records_version, city_token, every_city)
+    return "|".join(map(str, parts))

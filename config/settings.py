@@ -121,6 +121,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.demo_banner",
+                "core.context_processors.navigation",
             ],
         },
     },
@@ -174,9 +175,23 @@ else:
         }
     }
 
+# Fragments of base.html that change only with the templates (asset links, the navigation per
+# section): kept in each process's memory, cheaper than a Redis round trip and never stale, as a
+# release restarts the processes. Not while developing, where templates change under a running
+# server.
+CACHES["layout"] = {
+    "BACKEND": (
+        "django.core.cache.backends.dummy.DummyCache"
+        if DEBUG
+        else "django.core.cache.backends.locmem.LocMemCache"
+    ),
+    "LOCATION": "layout",
+}
+
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend with the signed-in user read from the cache on every request.
+    "accounts.backends.CachedUserBackend",
 ]
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -16,10 +16,10 @@ DASHBOARD_CACHE_SECONDS=0 turns figures and fragments off (`caching`): computed 
 every request, nothing read or stored.
 
 The report pages also cache their content (everything inside {% block content %}, never base.html
-with its user name and CSRF token) under `page_key`: the release, the day and a digest of the
-cities' tokens, the reader's scope (cities and role in each) and the sort. A write changes a
-city's token, hence every page key that includes the city; a deploy changes settings.RELEASE_ID,
-hence every key.
+with its user name and CSRF token) under `page_key`: the release, the day, the cities, the
+reader's scope (cities and role in each) and the sort; the entry carries a digest of the cities'
+tokens and is read with them in one cache read. A write changes a city's token, hence makes every
+page entry that includes the city stale; a deploy changes settings.RELEASE_ID, hence every key.
 
 Note: the local-memory cache (no REDIS_URL) lives in one process; with several server processes a
 write invalidates only its own process's copy. Run with REDIS_URL wherever more than one process
@@ -48,7 +48,11 @@ _PREFIX = "reports"
 
 def data_keys(city_ids: list[int], today: datetime.date) -> dict[int, str]:
     """The key stem of each city's figures for today, from the current version tokens."""
-    every_city, tokens = city_versions.tokens(city_ids)
+    return _data_keys(*city_versions.tokens(city_ids), today)
+
+
+def _data_keys(every_city: str, tokens: dict[int, str], today: datetime.date) -> dict[int, str]:
+    city_ids = list(tokens)
     stem = f"{_PREFIX}:{settings.RELEASE_ID}:{today.isoformat()}:{every_city}"
     return {city_id: f"{stem}:{city_id}:{tokens[city_id]}" for city_id in city_ids}
 
@@ -159,22 +163,66 @@ def fragments(
 # --- page content -----------------------------------------------------------------------------
 
 
+# Names the shape of a page entry (checked_at, stamp, content): a release that keeps its
+# RELEASE_ID (one set by hand) must not read an entry of another shape.
+_PAGE_ENTRY = "page-v2"
+
+
 def page_key(
-    page: str, keys: dict[int, str], today: datetime.date, *, scope: str, variant: str = ""
+    page: str, city_ids: Iterable[int], today: datetime.date, *, scope: str, variant: str = ""
 ) -> str:
-    """The key of a page's rendered content over the cities of `keys` (from `data_keys`, in the
-    order the page shows them): it changes with the release, any of their tokens, the day (also
-    when the page shows no city), the reader's scope (`scope`, e.g. the cities they read and their
-    role in each) and `variant` (e.g. the sort)."""
-    parts = [scope, variant, *keys.values()]
+    """The key of a page's rendered content over `city_ids` (in the order the page shows them):
+    it changes with the release, the day (also when the page shows no city), the reader's scope
+    (`scope`, e.g. the cities they read and their role in each) and `variant` (e.g. the sort).
+    The cities' version tokens are not in the key but in the entry (`page`)."""
+    parts = [scope, variant, *map(str, city_ids)]
     digest = hashlib.sha1("\n".join(parts).encode()).hexdigest()
-    return f"{_PREFIX}:page:{settings.RELEASE_ID}:{page}:{today.isoformat()}:{digest}"
+    return f"{_PREFIX}:{_PAGE_ENTRY}:{settings.RELEASE_ID}:{page}:{today.isoformat()}:{digest}"
 
 
-def page(key: str, build: Callable[[], dict]) -> dict:
-    """The page's cached content under `key`, or `build()` rendered now and stored."""
-    content = cache.get(key)
-    if content is None:
-        content = build()
-        cache.set(key, content, timeout=settings.DASHBOARD_CACHE_SECONDS)
+# A page over more cities than this checks the token that moves with any write first, and reads
+# its cities' own tokens only when that one moved: reading a hundred tokens costs about a
+# millisecond on every warm /cities/ and /reports/.
+FEW_CITIES = 3
+
+
+def page(
+    key: str,
+    city_ids: list[int],
+    today: datetime.date,
+    build: Callable[[dict[int, str]], dict],
+) -> dict:
+    """The page's content cached under `key` (from `page_key`), or `build(data_keys)` rendered now
+    and stored. The entry carries a digest of the cities' version tokens it was rendered at and
+    counts only while they are current, so a write to any of its cities renders the page anew.
+
+    The entry is read in the same cache read as the tokens; over many cities, with the token
+    that moves with any write instead (the entry keeps the one it was checked at): while that
+    one stands no city changed, and when it moved, the cities' tokens are read and an entry that
+    is still current (the write was elsewhere) is kept, checked at the new one."""
+    few = len(city_ids) <= FEW_CITIES
+    token_keys = city_versions.token_keys(city_ids)
+    found = cache.get_many([key, *(token_keys if few else [city_versions.ANY_KEY])])
+    entry = found.get(key)
+    if few:
+        checked_at = ""
+    else:
+        # Read before the cities' tokens, so that a write in between moves it past what is kept.
+        checked_at = city_versions.any_from(found)
+        if entry is not None and entry[0] == checked_at:
+            return _served(entry[2])
+        found |= cache.get_many(token_keys)
+    keys = _data_keys(*city_versions.tokens_from(found, city_ids), today)
+    stamp = hashlib.sha1("\n".join(keys.values()).encode()).hexdigest()
+    if entry is not None and entry[1] == stamp:
+        content = entry[2]
+        if few:
+            return _served(content)
+    else:
+        content = build(keys)
+    cache.set(key, (checked_at, stamp, content), timeout=settings.DASHBOARD_CACHE_SECONDS)
+    return _served(content)
+
+
+def _served(content: dict) -> dict:
     return content | {"content": mark_safe(content["content"])}  # noqa: S308 (our own render)

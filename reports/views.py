@@ -1,8 +1,9 @@
 """City cards, the city dashboard and the portfolio overview: read-only pages over the selectors.
 
 Each page's content is rendered by reports/pages.py and cached by reports/cache.py: a warm request
-looks up the reader's cities (one query), their version tokens (one get_many) and the content (one
-get), and renders only base.html around it.
+takes the reader's cities from their signed-in user (accounts.scope, read with the user), reads
+the cities' version tokens and the content in one get_many, and renders only base.html around it.
+The portfolio reads its cities' data keys and facts first (its filters need them).
 """
 
 from csp.constants import NONCE
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_GET
 
 from reports import board_pack, pages, portfolio, portfolio_page
 from reports import cache as report_cache
+from reports.portfolio_trend import city_facts
 from reports.selectors import cities_in_scope, city_in_scope
 
 EXPORTS = ("csv", "xlsx")
@@ -23,10 +25,15 @@ EXPORTS = ("csv", "xlsx")
 def city_list(request):
     today = timezone.localdate()
     cities = cities_in_scope(request.user)
-    keys = report_cache.data_keys([city["id"] for city in cities], today)
-    key = report_cache.page_key("cities", keys, today, scope=pages.scope_of(request.user, cities))
+    city_ids = [city["id"] for city in cities]
+    key = report_cache.page_key(
+        "cities", city_ids, today, scope=pages.scope_of(request.user, cities)
+    )
     content = report_cache.page(
-        key, lambda: pages.city_list_content(request.user, cities, keys, today)
+        key,
+        city_ids,
+        today,
+        lambda keys: pages.city_list_content(request.user, cities, keys, today),
     )
     return render(request, "reports/city_list.html", content)
 
@@ -35,13 +42,15 @@ def city_list(request):
 def city_dashboard(request, slug):
     today = timezone.localdate()
     city = city_in_scope(request.user, slug)
-    keys = report_cache.data_keys([city["id"]], today)
     # The dashboard shows this one city: the reader's role in it is all of their scope it sees.
     key = report_cache.page_key(
-        "dashboard", keys, today, scope=pages.scope_of(request.user, [city])
+        "dashboard", [city["id"]], today, scope=pages.scope_of(request.user, [city])
     )
     content = report_cache.page(
-        key, lambda: pages.city_dashboard_content(request.user, city, keys, today)
+        key,
+        [city["id"]],
+        today,
+        lambda keys: pages.city_dashboard_content(request.user, city, keys, today),
     )
     return render(request, "reports/city_dashboard.html", content)
 
@@ -78,7 +87,10 @@ def portfolio_board_pack(request):
 def portfolio_overview(request):
     today = timezone.localdate()
     cities = cities_in_scope(request.user)
-    keys = report_cache.data_keys([city["id"] for city in cities], today)
+    city_ids = [city["id"] for city in cities]
+    # The filters' choices and the trend need the cities' facts, so their data keys are read
+    # before the page's key is known (the page entry is then checked as every report page's is).
+    keys = report_cache.data_keys(city_ids, today)
     filters, facts = portfolio_page.read_filters(request.GET, cities, keys, today)
     sort = portfolio.applied_sort(request.GET.get("sort", "city"))
     export = request.GET.get("export")
@@ -90,15 +102,21 @@ def portfolio_overview(request):
         )
     key = report_cache.page_key(
         "portfolio",
-        keys,
+        city_ids,
         today,
         scope=pages.scope_of(request.user, cities),
         variant=portfolio_page.variant(sort, filters),
     )
-    content = report_cache.page(
-        key,
-        lambda: portfolio_page.content(request.user, cities, keys, facts, filters, today, sort),
-    )
+
+    def build(current: dict) -> dict:
+        # Rendered at the tokens the entry is stamped with: after a write in between the two
+        # reads, the facts are read again at those tokens, so no entry holds older figures.
+        current_facts = facts if current == keys else city_facts(current, today)
+        return portfolio_page.content(
+            request.user, cities, current, current_facts, filters, today, sort
+        )
+
+    content = report_cache.page(key, city_ids, today, build)
     return render(request, "reports/portfolio.html", content)
 
 

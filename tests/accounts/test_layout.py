@@ -5,7 +5,7 @@ import re
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 
@@ -133,3 +133,34 @@ def test_only_vendored_assets_are_loaded(viewer_client):
     assert sources == []
     assert "/static/vendor/bootstrap-5.3.9/bootstrap.min.css" in html
     assert "/static/vendor/bootstrap-5.3.9/bootstrap.bundle.min.js" in html
+
+
+@pytest.fixture
+def layout_cache(settings):
+    """The layout fragments kept in memory, as in production (DEBUG renders them each time)."""
+    settings.CACHES = settings.CACHES | {
+        "layout": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "t"}
+    }
+    yield
+    caches["layout"].clear()
+
+
+def test_the_kept_navigation_follows_the_section_and_the_superuser(layout_cache, viewer, superuser):
+    for _ in range(2):  # rendered, then from the layout cache
+        assert current_items(render_page(viewer, "/compacts/3/")) == ["/cities/"]
+        assert current_items(render_page(viewer, "/reports/")) == ["/reports/"]
+        assert current_items(render_page(viewer, "/accounts/password_change/")) == []
+        assert nav_links(render_page(viewer, "/reports/")) == SECTIONS
+        superuser_html = render_page(superuser, "/reports/")
+        assert nav_links(superuser_html) == [*SECTIONS, ("Admin", "/admin/")]
+        assert current_items(superuser_html) == ["/reports/"]
+
+
+def test_each_page_keeps_its_own_title_and_assets(layout_cache, viewer_client, city_x):
+    for _ in range(2):
+        account = viewer_client.get("/accounts/password_change/").content.decode()
+        dashboard = viewer_client.get(f"/cities/{city_x.slug}/").content.decode()
+        assert "<title>Xville" in dashboard and "<title>Xville" not in account
+        for html in (account, dashboard):
+            assert "/static/css/app.css" in html and "/static/js/app.js" in html
+        assert "/static/css/reports.css" in dashboard and "reports.css" not in account

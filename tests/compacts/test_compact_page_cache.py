@@ -140,3 +140,13 @@ def test_the_fragment_is_kept_as_long_as_the_dashboards_figures(settings, viewer
     response = viewer_client.get(page_url(compact))
 
     assert response.context["fragment_seconds"] == 123
+
+
+def test_two_compacts_never_share_a_fragment(viewer_client, compact, city_x):
+    # Same city, same last write and no records: every other part of the fragment's version is
+    # alike, so only the compact's id keeps the second page from being served the first's.
+    other = CompactFactory(city=city_x, title="Other Compact")
+    type(compact).objects.filter(pk__in=[compact.pk, other.pk]).update(updated_at=timezone.now())
+    assert "Xville Compact" in body(viewer_client, page_url(compact))
+    html = body(viewer_client, page_url(other))
+    assert "Other Compact" in html and "Xville Compact" not in html

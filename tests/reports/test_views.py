@@ -474,12 +474,14 @@ def _cities(n: int, user) -> list:
     return cities
 
 
-# user, the cities and the reader's roles (both cached after the first page), then (uncached)
-# compacts, commitments, milestones, activities, terms; warm, only the user. The session comes
-# from the cache (cached_db). The dashboard also reads the city's monthly snapshots; the portfolio
-# reads its cities' cohorts and last quarter's snapshots (cached per city like the figures), and
-# a filter asks which cities it keeps (not cached apart: a warm page is its cached content).
-UNCACHED, CACHED = 8, 1
+# The cities and the reader's roles (both cached after the first page), then (uncached)
+# compacts, commitments, milestones, activities, terms; warm, none. The session comes from the
+# cache (cached_db), and so does the user, stored there when they signed in (accounts.backends):
+# 7 where it was 8 with the user's query, and 0 warm where it was 1. The dashboard also reads the
+# city's monthly snapshots; the portfolio reads its cities' cohorts and last quarter's snapshots
+# (cached per city like the figures), and a filter asks which cities it keeps (not cached apart:
+# a warm page is its cached content).
+UNCACHED, CACHED = 7, 0
 TREND = 1
 PORTFOLIO_FACTS = 2
 FILTER = 1
