@@ -73,7 +73,7 @@ def portfolio_pack(user, cities: list[dict], today: datetime.date, data=None) ->
     rows, _sort = portfolio_page.rows(user, cities, keys, facts, filters, today, sort)
     return {
         "rows": rows,
-        "totals": portfolio.totals(rows) if rows else None,
+        "totals": portfolio.totals(rows, len(cities)) if rows else None,
         "totals_note": portfolio.TOTALS_NOTE,
         "filtered_by": filters.described(),
         "unreadable_filters": unreadable,

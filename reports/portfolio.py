@@ -327,7 +327,7 @@ def _xlsx_value(value):
         rounded = value.rounded(3)
         return "n/a" if rounded is None else float(rounded)
     if isinstance(value, bool):
-        return "true" if value else "false"
+        return "yes" if value else "no"  # as the page says it; the CSV keeps true/false for scripts
     return value
 
 
@@ -356,9 +356,13 @@ class PortfolioTotals:
     values: dict
     health_counts: dict
     trend_counts: dict
+    # The cities the reader follows, when filters may have kept fewer.
+    followed: int | None = None
 
     @property
     def label(self) -> str:
+        if self.followed is not None and self.followed != self.cities:
+            return f"{self.cities} of {self.followed} cities (filtered)"
         return f"All {self.cities} shown" if self.cities != 1 else "The 1 shown"
 
     @property
@@ -392,7 +396,7 @@ class PortfolioTotals:
         return cells
 
 
-def totals(rows: list[PortfolioRow]) -> PortfolioTotals:
+def totals(rows: list[PortfolioRow], followed: int | None = None) -> PortfolioTotals:
     live = [row for row in rows if row.city.figures is not None]
     values: dict = {"compacts": sum(row.values["compacts"] for row in rows)}
     for column in RATIO_COLUMNS:
@@ -416,6 +420,7 @@ def totals(rows: list[PortfolioRow]) -> PortfolioTotals:
         values=values,
         health_counts=health_counts,
         trend_counts=trend_counts,
+        followed=followed,
     )
 
 
@@ -424,6 +429,8 @@ def _xlsx_totals(total: PortfolioTotals, today: datetime.date) -> list:
     counts in words, and how the percentages were summed."""
     cells = {column: _xlsx_value(value) for column, value in total.values.items()}
     cells["city"] = f"Total: {total.cities} {'city' if total.cities == 1 else 'cities'}"
+    if total.followed is not None and total.followed != total.cities:
+        cells["city"] = f"Total: {total.cities} of {total.followed} cities (filtered)"
     cells["name_only"] = f"{total.values['name_only']} in name only"
     figures = [cells.get(column) for column in COLUMNS[:-1]]
     return [
@@ -438,7 +445,20 @@ def _xlsx_totals(total: PortfolioTotals, today: datetime.date) -> list:
     ]
 
 
-def as_xlsx(rows: list[PortfolioRow], today: datetime.date) -> bytes:
+def as_xlsx(
+    rows: list[PortfolioRow],
+    today: datetime.date,
+    followed: int | None = None,
+    filtered_by: list[tuple[str, str]] = (),
+) -> bytes:
+    """`filtered_by`: the filters applied, in words, for the Read me sheet."""
+    kept = (
+        "Only the cities with "
+        + ", ".join(f"{label.lower()} {choice}" for label, choice in filtered_by)
+        + "."
+        if filtered_by
+        else "Every city you follow."
+    )
     return exports.workbook_bytes(
         sheet_title="Portfolio",
         columns=export_columns(),
@@ -452,9 +472,10 @@ def as_xlsx(rows: list[PortfolioRow], today: datetime.date) -> bytes:
         notes=(
             "One row per city in your scope (and the filters you chose). A city's figures take "
             "its live compacts (active or renewed) together; a city without one says why instead.",
+            kept,
             "Percentages show whole; each cell holds the ratio to 3 places (rounded half up). "
             "n/a means there was nothing to count.",
             "The last row (bold) holds the totals. " + TOTALS_NOTE,
         ),
-        totals=_xlsx_totals(totals(rows), today),
+        totals=_xlsx_totals(totals(rows, followed), today),
     )

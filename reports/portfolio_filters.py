@@ -18,7 +18,6 @@ from django.db.models import QuerySet
 
 from core.lists import ListFilterForm, choice_filter
 from reports.figures import AMBER, GREEN, RED
-from schools.choices import State
 from schools.models import City
 
 NO_LIVE_COMPACT = "none"
@@ -52,10 +51,7 @@ class PortfolioFilterSet(django_filters.FilterSet):
             # Each FilterSet builds its fields with its reader's choices (see core.lists).
             filter_.__dict__.pop("_field", None)
         states = sorted({city["state"] for city in cities})
-        self.filters["state"].extra["choices"] = [
-            (code, f"{code} ({State(code).label})" if code in State.values else code)
-            for code in states
-        ]
+        self.filters["state"].extra["choices"] = [(code, code) for code in states]
         self.filters["cohort"].extra["choices"] = [(cohort, cohort) for cohort in cohorts]
 
     def filter_health(self, queryset: QuerySet, name: str, value: str) -> QuerySet:

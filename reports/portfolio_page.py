@@ -18,7 +18,7 @@ from django.template.loader import render_to_string
 from reports import cache as report_cache
 from reports import portfolio
 from reports.portfolio_filters import PortfolioFilterSet
-from reports.portfolio_trend import CityFacts, city_facts, trend_of
+from reports.portfolio_trend import CityFacts, baseline_month, city_facts, trend_of
 
 ROW = "portfolio_row"
 
@@ -109,7 +109,7 @@ def content(
     active = filters.active
     context = {
         "rows": list(html.values()),
-        "totals": portfolio.totals(lines) if lines else None,
+        "totals": portfolio.totals(lines, len(cities)) if lines else None,
         "totals_note": portfolio.TOTALS_NOTE,
         "columns": columns(sort, active),
         "sort": sort,
@@ -118,6 +118,7 @@ def content(
         "has_cities": bool(cities),
         "exports": _links(sort, active),
         "today": today,
+        "baseline_month": baseline_month(today),
     }
     return {"content": render_to_string("reports/_portfolio.html", context)}
 
@@ -131,5 +132,6 @@ def invalid_content(filters: PortfolioFilterSet, today: datetime.date, sort: str
         "filter_errors": filters.errors_list(),
         "has_cities": True,
         "today": today,
+        "baseline_month": baseline_month(today),
     }
     return {"content": render_to_string("reports/_portfolio.html", context)}

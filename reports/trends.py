@@ -155,8 +155,8 @@ def _change(city, baseline: TrendPoint | None, now: dict, today) -> QuarterChang
             # A backfilled month has no stale-commitment figure (reports/snapshots.py): say so
             # rather than let a change in health look unexplained.
             moves.append(
-                f"{label}: {now[metric]} today; not known for {date_text(since)}, a month worked "
-                "out afterwards from the records' dates."
+                f"{label}: {now[metric]} today; no comparison, as this figure was not recorded "
+                f"on {date_text(since)}."
             )
         else:
             moves.append(_count_move(label, then.get(metric), now[metric]))

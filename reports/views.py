@@ -11,6 +11,7 @@ from csp.decorators import csp_update
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
 from reports import board_pack, pages, portfolio, portfolio_page
@@ -133,15 +134,19 @@ def _portfolio_export(request, export: str, today, read, sort: str):
             content_type="text/plain; charset=utf-8",
         )
     rows, _sort = portfolio_page.rows(request.user, cities, keys, facts, filters, today, sort)
+    # Filtered files are named apart: a funder keeps both without one replacing the other.
+    name = "-".join(
+        ["portfolio", *(slugify(value) for value in filters.active.values()), str(today)]
+    )
     if export == "csv":
         response = HttpResponse(
             portfolio.as_csv(rows, today), content_type="text/csv; charset=utf-8"
         )
-        response["Content-Disposition"] = f'attachment; filename="portfolio-{today}.csv"'
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         return response
     response = HttpResponse(
-        portfolio.as_xlsx(rows, today),
+        portfolio.as_xlsx(rows, today, len(cities), filters.described()),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response["Content-Disposition"] = f'attachment; filename="portfolio-{today}.xlsx"'
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
     return response

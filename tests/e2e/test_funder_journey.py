@@ -122,7 +122,7 @@ def test_a_funder_compares_downloads_and_follows_a_figure_and_can_change_nothing
     # a frozen header with filters, and a sheet that explains every column and the day.
     filename, body = _download(page, "Download XLSX")
     assert filename.endswith(".xlsx")
-    _check_the_workbook(body, rows)
+    _check_the_workbook(body, rows, followed=len(rows))
 
     # Only the cities at risk, chosen in the filters: the page and the workbook keep just them.
     page.get_by_label("Health").select_option(label="At risk")
@@ -131,7 +131,8 @@ def test_a_funder_compares_downloads_and_follows_a_figure_and_can_change_nothing
     at_risk = _portfolio_rows(page)
     assert at_risk == [row for row in rows if row["health"] == "red"]
     _filename, body = _download(page, "Download XLSX")
-    _check_the_workbook(body, at_risk)
+    assert _filename.startswith("portfolio-red-")
+    _check_the_workbook(body, at_risk, followed=len(rows))
 
     # A city at risk, and the figure behind its overdue milestones.
     red = next(row for row in rows if row["health"] == "red" and row["overdue_milestones"] != "0")
@@ -197,7 +198,7 @@ def test_a_funder_compares_downloads_and_follows_a_figure_and_can_change_nothing
     assert all(row["drawn"] == row["seat"] for row in drawn["rows"]), drawn["rows"]
 
 
-def _check_the_workbook(body: bytes, rows: list[dict]) -> None:
+def _check_the_workbook(body: bytes, rows: list[dict], followed: int) -> None:
     """The portfolio workbook as a board would get it, against the page's `rows`: the header
     frozen, the autofilter over exactly the cities, percentages as numbers shown as percentages,
     dates as dates, the health in words with its reasons, the trend, a bold totals row last, and
@@ -245,7 +246,10 @@ def _check_the_workbook(body: bytes, rows: list[dict]) -> None:
 
     totals = dict(zip(EXPORT_COLUMNS, sheet[len(rows) + 2], strict=True))
     assert sheet.max_row == len(rows) + 2
-    assert totals["city"].value == f"Total: {len(rows)} {'city' if len(rows) == 1 else 'cities'}"
+    if len(rows) == followed:
+        assert totals["city"].value == f"Total: {len(rows)} cities"
+    else:
+        assert totals["city"].value == f"Total: {len(rows)} of {followed} cities (filtered)"
     assert all(cell.font.bold for cell in totals.values())
     assert totals["compacts"].value == sum(int(row["compacts"]) for row in rows)
     assert totals["overdue_milestones"].value == sum(

@@ -311,7 +311,8 @@ def test_the_pack_prints_the_overviews_filters_and_sort(three, query, shown, sai
 
     assert read_page(pack).rows == shown
     assert (said in text) if said else ("Only the cities with" not in text)
-    assert f"All {len(shown)} shown*" in text
+    total = f"All {len(shown)} shown*" if not said else f"{len(shown)} of 3 cities (filtered)*"
+    assert total in text
     assert "not an average of the cities' percentages" in text
 
 
@@ -338,3 +339,35 @@ def test_the_overviews_print_link_carries_its_filters(three):
     links = read_page(three.get("/reports/?cohort=2010-12&sort=-city")).links
 
     assert "/reports/board-pack/?cohort=2010-12&sort=-city" in links
+
+
+def test_filtered_totals_and_files_say_they_are_filtered(three):
+    page = page_text(three.get("/reports/?cohort=2010-12"))
+    response = three.get("/reports/?cohort=2010-12&export=xlsx")
+    csv_response = three.get("/reports/?cohort=2010-12&export=csv")
+    readme = load_workbook(io.BytesIO(response.content))["Read me"]
+
+    assert "2 of 3 cities (filtered)" in page
+    assert xlsx_totals(response)["city"].value == "Total: 2 of 3 cities (filtered)"
+    assert any(line[0] == "Only the cities with cohort 2010-12." for line in readme.values)
+    assert "portfolio-2010-12-" in response["Content-Disposition"]
+    assert "portfolio-2010-12-" in csv_response["Content-Disposition"]
+    assert three.get("/reports/?export=csv")["Content-Disposition"].startswith(
+        'attachment; filename="portfolio-2'
+    )
+
+
+def test_a_pack_whose_filters_keep_no_city_says_so(three):
+    text = page_text(three.get("/reports/board-pack/?state=TX&cohort=2011-12"))
+
+    assert "No city you follow matches these filters." in text
+    assert "not a member of any city" not in text
+
+
+def test_the_workbook_says_yes_or_no_as_the_page_does(three):
+    rows = xlsx_rows(three.get("/reports/?export=xlsx"))
+
+    assert {row["name_only"] for row in rows if row["name_only"] != "no live compact"} <= {
+        "yes",
+        "no",
+    }

@@ -232,8 +232,7 @@ def test_a_backfilled_quarter_says_its_stale_figure_is_not_known(frozen, viewer_
     text = page_text(viewer_client.get(f"/cities/{city_x.slug}/"))
 
     assert (
-        "Stale commitments: 0 today; not known for 31 Dec 2025, a month worked out afterwards "
-        "from the records' dates."
+        "Stale commitments: 0 today; no comparison, as this figure was not recorded on 31 Dec 2025."
     ) in text
     assert "Dec 2025* On track 0% 100% 100% n/a 0 n/a" in text
     assert "stale commitments are n/a in those months" in text

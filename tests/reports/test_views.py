@@ -363,6 +363,8 @@ def test_the_xlsx_export_holds_the_csv_figures_as_numbers_and_percentages(portfo
                 assert value == ("n/a" if text == "" else float(text)), (city, column)
             elif column == "as_of":
                 assert value.date().isoformat() == text
+            elif column == "name_only":  # words for people, true/false for scripts
+                assert value == {"true": "yes", "false": "no"}[text], city
             else:
                 assert ("" if value is None else str(value)) == text, (city, column)
 
