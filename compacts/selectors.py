@@ -164,6 +164,7 @@ class SeatHolder:
 
     name: str
     started_on: datetime.date
+    precision: str = "day"  # of the term's dates: a start known only to the month or year
 
 
 @dataclass
@@ -174,6 +175,7 @@ class SignatoryRow:
     in_post: bool
     holder_now: SeatHolder | None = None  # who holds the seat now, when the signatory has left
     vacant_since: datetime.date | None = None  # nobody holds it: the last holder's last day
+    vacant_since_precision: str = "day"
 
 
 @dataclass
@@ -301,6 +303,11 @@ def _signatory_rows(compact, today: datetime.date) -> list[SignatoryRow]:
     open_at_seat = Q(**{f"{seat}__role": F("leadership_term__role")}) & (
         Q(**{f"{seat}__ended_on__isnull": True}) | Q(**{f"{seat}__ended_on__gt": today})
     )
+    last_at_seat = LeadershipTerm.objects.filter(
+        organization_id=OuterRef("leadership_term__organization_id"),
+        role=OuterRef("leadership_term__role"),
+        ended_on__lte=today,
+    ).order_by("-ended_on", "-id")
     rows = (
         Signatory.objects.filter(compact=compact)
         .select_related("leadership_term__person", "leadership_term__organization")
@@ -309,15 +316,9 @@ def _signatory_rows(compact, today: datetime.date) -> list[SignatoryRow]:
             seat_term_id=F("seat_term__id"),
             seat_term_started_on=F("seat_term__started_on"),
             seat_term_holder=F("seat_term__person__full_name"),
-            seat_last_day=Subquery(
-                LeadershipTerm.objects.filter(
-                    organization_id=OuterRef("leadership_term__organization_id"),
-                    role=OuterRef("leadership_term__role"),
-                    ended_on__lte=today,
-                )
-                .order_by("-ended_on")
-                .values("ended_on")[:1]
-            ),
+            seat_term_precision=F("seat_term__date_precision"),
+            seat_last_day=Subquery(last_at_seat.values("ended_on")[:1]),
+            seat_last_day_precision=Subquery(last_at_seat.values("date_precision")[:1]),
         )
         .order_by(
             "leadership_term__organization__name",
@@ -334,7 +335,9 @@ def _signatory_rows(compact, today: datetime.date) -> list[SignatoryRow]:
         if row.seat_term_id is not None and (
             row.pk not in holders or row.seat_term_started_on <= today
         ):
-            holders[row.pk] = SeatHolder(row.seat_term_holder, row.seat_term_started_on)
+            holders[row.pk] = SeatHolder(
+                row.seat_term_holder, row.seat_term_started_on, row.seat_term_precision
+            )
     result = []
     for pk, signatory in signatories.items():
         in_post = signatory.leadership_term.is_open_on(today)
@@ -342,7 +345,11 @@ def _signatory_rows(compact, today: datetime.date) -> list[SignatoryRow]:
         vacant_since = signatory.seat_last_day if not in_post and holder is None else None
         result.append(
             SignatoryRow(
-                signatory=signatory, in_post=in_post, holder_now=holder, vacant_since=vacant_since
+                signatory=signatory,
+                in_post=in_post,
+                holder_now=holder,
+                vacant_since=vacant_since,
+                vacant_since_precision=signatory.seat_last_day_precision or "day",
             )
         )
     return result
