@@ -1,6 +1,7 @@
 """The board pack: the print page of a city and of the portfolio, and `manage.py board_pack`
 writing it as a PDF. Who may read it is the permission matrix's business (tests/matrix)."""
 
+import datetime
 import io
 import os
 import re
@@ -18,6 +19,8 @@ from core.formats import date_text
 from core.models import DemoDataset
 from reports.board_pack import css_string
 from tests.accounts.factories import MembershipFactory
+from tests.compacts.factories import ActivityFactory
+from tests.reports.builders import live_compact
 from tests.reports.pages import page_metrics, page_text, portfolio_page_rows, read_page
 from tests.reports.test_views import _cities, build_x
 from tests.schools.factories import CityFactory
@@ -264,3 +267,16 @@ def test_a_pack_of_a_day_in_the_past_is_dated_that_day(viewer_client, city_x, cl
     response = viewer_client.get(f"/cities/{city_x.slug}/board-pack/")
 
     assert _footer(response).endswith(date_text(day))
+
+
+def test_the_city_pack_leaves_out_quarters_with_nothing_recorded(viewer_client, city_x):
+    """Years of empty quarters would fill pages of zeros: the pack keeps the quarters with
+    something in them, and says so."""
+    compact = live_compact(city_x, signed_on=datetime.date(2020, 1, 10))
+    ActivityFactory(compact=compact, occurred_on=datetime.date(2021, 5, 3))
+
+    text = page_text(viewer_client.get(f"/cities/{city_x.slug}/board-pack/"))
+
+    assert "quarters with nothing recorded are left out" in text
+    assert "2021 Q2 1 0 0" in text
+    assert "2021 Q1" not in text and "2022 Q1" not in text
