@@ -672,3 +672,27 @@ def test_the_selector_takes_raw_filter_values_and_refuses_unreadable_ones(editor
     assert list(achieved) == [records.c_pd]
     with pytest.raises(ValidationError):
         commitment_list(user=editor, filters={"overdue": "yes"})
+
+
+def test_a_milestone_done_after_its_due_day_is_marked_late(editor_client, city_x):
+    commitment = CommitmentFactory(compact=CompactFactory(city=city_x))
+    for title, done_on in (("on time", datetime.date(2020, 1, 1)), ("late", TODAY)):
+        MilestoneFactory(
+            commitment=commitment,
+            title=title,
+            status=MilestoneStatus.DONE,
+            due_on=datetime.date(2020, 1, 10),
+            completed_on=done_on,
+        )
+
+    content = editor_client.get("/milestones/").content.decode()
+
+    assert content.count(">late</span>") == 1
+
+
+def test_on_a_phone_each_milestone_names_its_city_and_compact(editor_client, records):
+    """The city and compact columns are for wide screens; a narrow one reads them under the
+    title (hidden from md up, where the columns show)."""
+    content = editor_client.get(url("/milestones/", commitment=records.c_enr.pk)).content.decode()
+
+    assert '<span class="d-md-none"> · Xville · Xville Compact</span>' in content
