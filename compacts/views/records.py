@@ -620,21 +620,28 @@ def _seat_state(user, organization, role: str) -> dict:
     }
 
 
-def _prefilled_seat(params, form) -> tuple[dict, dict]:
+def _prefilled_seat(params, user) -> tuple[dict, dict]:
     """Initial values from `params` (a GET's ?organization=<id>&role=<role>, or the input of a
     "Show current holder" submit), the organization ignored unless the user may choose it, and
     the seat's state (_seat_state)."""
-    initial = {name: params.get(name) for name in form.fields if params.get(name)}
+    fields = LeadershipChangeForm.base_fields
+    initial = {name: params.get(name) for name in fields if params.get(name)}
     organization = None
     organization_id, role = params.get("organization", ""), params.get("role", "")
     initial.pop("organization", None)
     if parse_id(organization_id) is not None:
-        organization = form.fields["organization"].queryset.filter(pk=organization_id).first()
+        organization = seat_organizations(user).filter(pk=organization_id).first()
         if organization is not None:
             initial["organization"] = organization
     if role not in LeadershipRole.values:
         initial.pop("role", None)
-    return initial, _seat_state(form.user, organization, role)
+    seat = _seat_state(user, organization, role)
+    if seat.get("vacant_seat"):
+        # A last day typed before choosing a vacant seat belongs to no term: the form then asks
+        # only for the new leader.
+        initial.pop("last_day", None)
+        initial.pop("end_reason", None)
+    return initial, seat
 
 
 def _visible_titles(user, compacts) -> str:
@@ -684,6 +691,10 @@ LEADERSHIP_INTRO = (
     "recorded as vacant. At a vacant seat, leave the last day and the reason empty: the new "
     "leader is recorded alone."
 )
+NEW_LEADER_INTRO = (
+    "Nobody holds this seat, so there is no term to close: record who holds it now, from their "
+    "first day."
+)
 
 
 def _record_change(request, form) -> HttpResponse | None:
@@ -727,16 +738,16 @@ def leadership_change(request):
     else:
         # A GET, or "Show current holder" without JavaScript: the input comes back unsaved,
         # with the seat's holder.
-        form = LeadershipChangeForm(user=request.user)
-        form.initial, seat = _prefilled_seat(request.POST or request.GET, form)
+        initial, seat = _prefilled_seat(request.POST or request.GET, request.user)
+        form = LeadershipChangeForm(user=request.user, initial=initial)
     return _render_form(
         request,
         form=form,
-        title="Record a leadership change",
-        submit="Record the change",
+        title="Record the new leader" if form.new_leader_only else "Record a leadership change",
+        submit="Record the new leader" if form.new_leader_only else "Record the change",
         seat_state=seat,
         seat_url=reverse("compacts:leadership_seat"),
-        intro=LEADERSHIP_INTRO,
+        intro=NEW_LEADER_INTRO if form.new_leader_only else LEADERSHIP_INTRO,
     )
 
 
