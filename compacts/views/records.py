@@ -82,6 +82,15 @@ def _day(value) -> str:
     return date_text(value)
 
 
+def _back_to(request: HttpRequest, compact, anchor: str = "") -> str:
+    """Where a saved record goes: a safe `next`, else the compact page; at `anchor` (the record's
+    section) when that is the compact page, so a long page opens at what was just saved."""
+    page, next_url = _compact_url(compact), _safe_next(request)
+    if anchor and next_url.split("?", 1)[0] == page and "#" not in next_url:
+        return next_url + anchor
+    return next_url or page + anchor
+
+
 def _render_form(request, *, form, title, compact=None, submit="Save", status=200, **extra):
     context = {
         "form": form,
@@ -95,7 +104,9 @@ def _render_form(request, *, form, title, compact=None, submit="Save", status=20
     return render(request, FORM_TEMPLATE, context, status=status)
 
 
-def _create(request, *, compact, form, create, noun: str, title: str) -> HttpResponse:
+def _create(
+    request, *, compact, form, create, noun: str, title: str, anchor: str = ""
+) -> HttpResponse:
     """Bind, validate, hand cleaned_data to the create service, confirm and go back."""
     if request.method == "POST" and form.is_valid():
         try:
@@ -104,7 +115,7 @@ def _create(request, *, compact, form, create, noun: str, title: str) -> HttpRes
             add_service_errors(form, error)
         else:
             messages.success(request, f"{capfirst(noun)} “{record}” recorded.")
-            return redirect(_safe_next(request) or _compact_url(compact))
+            return redirect(_back_to(request, compact, anchor))
     return _render_form(request, form=form, title=title, compact=compact, submit=f"Add {noun}")
 
 
@@ -202,11 +213,12 @@ def _edit(
     done_url: str = "",
     context: dict | None = None,
     done_verb: str = "saved",
+    anchor: str = "",
 ):
     """Bind, validate and hand cleaned_data to the update service with the loaded version; on a
     concurrent change show the conflict, keep the input and carry the new version. Success goes
     to a safe `next`, else `done_url`, else the compact page."""
-    done_url = done_url or _compact_url(compact)
+    done_url = done_url or _compact_url(compact) + anchor
     extra = {} if compact else {"cancel_url": _safe_next(request) or done_url}
     extra.update(context or {})
     form = form_factory(request.POST if request.method == "POST" else None, record)
@@ -239,6 +251,8 @@ def _edit(
             add_service_errors(form, error)
         else:
             messages.success(request, f"{capfirst(noun)} “{saved}” {done_verb}.")
+            if anchor:
+                return redirect(_back_to(request, compact, anchor))
             return redirect(_safe_next(request) or done_url)
     return _render_form(
         request, form=form, title=title, compact=compact, submit=submit, record=record, **extra
@@ -330,6 +344,7 @@ class RecordKind:
     create_title: object = None
     parent_get: object = None  # the scoped getter of the parent a new record is created under
     create_initial: object = None
+    anchor: str = ""  # the record's section of the compact page, where a save returns to
     # The form's choices depend on the user (accounts.scope.choosable_*): it takes `user`.
     user_scoped: bool = False
 
@@ -361,6 +376,7 @@ def create_view(kind: RecordKind):
             create=partial(kind.create, **{kind.form_arg: parent}),
             noun=kind.noun,
             title=kind.create_title(parent),
+            anchor=kind.anchor,
         )
 
     view.__name__ = f"{kind.noun}_create"
@@ -383,6 +399,7 @@ def edit_view(kind: RecordKind):
             update=partial(kind.update, **{kind.noun: record}, actor=request.user),
             noun=kind.noun,
             title=kind.edit_title(record),
+            anchor=kind.anchor,
         )
 
     view.__name__ = f"{kind.noun}_edit"
@@ -495,6 +512,9 @@ ACTIVITY = RecordKind(
     create=services.activity_create,
     create_title=lambda compact: f"Log an activity of {compact.title}",
     parent_get=selectors.compact_get,
+    # "Mark done" defaults to today; so does the day of an activity logged.
+    create_initial=lambda compact: {"occurred_on": timezone.localdate()},
+    anchor="#activities",
 )
 GRANT = RecordKind(
     noun="grant",
