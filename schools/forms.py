@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from django import forms
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from accounts.scope import can_edit_seat, editable_cities, tied_to
 from core.concurrency import VersionedFormMixin
 from core.form_helpers import BootstrapFormMixin, date_input, model_formfield
 from core.formats import date_text
+from core.ids import parse_id
 from schools.choices import EndReason, LeadershipRole, role_in_sentence
 from schools.models import LeadershipTerm, Organization, Person
 from schools.selectors import successor_candidates
@@ -60,6 +62,11 @@ class LeadershipChangeForm(BootstrapFormMixin, forms.Form):
     cleaned_data["successor"] is the existing person who takes the seat, or None for a new
     person: only people in the user's scope are reused, and when several share the name the
     form asks which one (the `successor_person` field appears).
+
+    At a seat the form finds vacant (`new_leader_only`), the leaving leader's fields are not
+    shown and the new leader's name and first day are required. Input that gives a last day or
+    a reason there anyway (an API client, a seat vacated meanwhile) gets today's form, and the
+    service says there is no term to close: the service decides, under its lock.
     """
 
     organization = SeatOrganizationField(
@@ -131,10 +138,56 @@ class LeadershipChangeForm(BootstrapFormMixin, forms.Form):
                     "successor_person",
                 ]
             )
+        params = self.data if self.is_bound else self.initial
+        closing = params.get("last_day") or params.get("end_reason")
+        self.new_leader_only = not closing and self._seat_vacant(params)
+        if self.new_leader_only:
+            self._for_new_leader_only()
+
+    def _seat_vacant(self, params) -> bool:
+        """Whether the chosen seat, one the user may choose, has nobody in post (the service's
+        test, without its lock: this only shapes the form)."""
+        organization, role = params.get("organization"), params.get("role")
+        organization_id = getattr(organization, "pk", None) or parse_id(organization or "")
+        if organization_id is None or role not in LeadershipRole.values:
+            return False
+        in_post = LeadershipTerm.objects.filter(
+            Q(ended_on__isnull=True) | Q(ended_on__gt=timezone.localdate()),
+            organization=OuterRef("pk"),
+            role=role,
+        )
+        return (
+            self.fields["organization"]
+            .queryset.filter(pk=organization_id)
+            .filter(~Exists(in_post))
+            .exists()
+        )
+
+    def _for_new_leader_only(self) -> None:
+        """Nobody to close at a vacant seat: the leaving leader's fields go (empty, they ask
+        nothing of the service) and the new leader is the whole change."""
+        for name in ("last_day", "end_reason"):
+            self.fields[name].widget = forms.HiddenInput()
+        fields = self.fields
+        fields["successor_name"].label = "New leader's full name"
+        fields["successor_name"].help_text = (
+            "A person already recorded in your cities with this name is reused; otherwise a new "
+            "person record is created."
+        )
+        fields["successor_title"].label = "New leader's title"
+        fields["successor_first_day"].label = "New leader's first day"
+        for name, message in (
+            ("successor_name", "Name the new leader."),
+            ("successor_first_day", "Give the new leader's first day in post."),
+        ):
+            fields[name].required = True
+            fields[name].error_messages["required"] = message
 
     @property
     def is_departure(self) -> bool:
         """No successor named: the leader leaves and the seat stays vacant for now."""
+        if self.new_leader_only:
+            return False
         data = getattr(self, "cleaned_data", {})
         return not data.get("successor_name") and not data.get("successor_first_day")
 
@@ -151,7 +204,7 @@ class LeadershipChangeForm(BootstrapFormMixin, forms.Form):
         name, first_day = data.get("successor_name", ""), data.get("successor_first_day")
         if name and not first_day and "successor_first_day" not in self.errors:
             self.add_error("successor_first_day", "Give the successor's first day.")
-        if first_day and not name:
+        if first_day and not name and "successor_name" not in self.errors:
             self.add_error("successor_name", "Give the successor's name.")
         if self.is_departure:
             if not data.get("last_day") and "last_day" not in self.errors:

@@ -82,6 +82,15 @@ def _day(value) -> str:
     return date_text(value)
 
 
+def _back_to(request: HttpRequest, compact, anchor: str = "") -> str:
+    """Where a saved record goes: a safe `next`, else the compact page; at `anchor` (the record's
+    section) when that is the compact page, so a long page opens at what was just saved."""
+    page, next_url = _compact_url(compact), _safe_next(request)
+    if anchor and next_url.split("?", 1)[0] == page and "#" not in next_url:
+        return next_url + anchor
+    return next_url or page + anchor
+
+
 def _render_form(request, *, form, title, compact=None, submit="Save", status=200, **extra):
     context = {
         "form": form,
@@ -95,7 +104,9 @@ def _render_form(request, *, form, title, compact=None, submit="Save", status=20
     return render(request, FORM_TEMPLATE, context, status=status)
 
 
-def _create(request, *, compact, form, create, noun: str, title: str) -> HttpResponse:
+def _create(
+    request, *, compact, form, create, noun: str, title: str, anchor: str = ""
+) -> HttpResponse:
     """Bind, validate, hand cleaned_data to the create service, confirm and go back."""
     if request.method == "POST" and form.is_valid():
         try:
@@ -104,7 +115,7 @@ def _create(request, *, compact, form, create, noun: str, title: str) -> HttpRes
             add_service_errors(form, error)
         else:
             messages.success(request, f"{capfirst(noun)} “{record}” recorded.")
-            return redirect(_safe_next(request) or _compact_url(compact))
+            return redirect(_back_to(request, compact, anchor))
     return _render_form(request, form=form, title=title, compact=compact, submit=f"Add {noun}")
 
 
@@ -202,11 +213,12 @@ def _edit(
     done_url: str = "",
     context: dict | None = None,
     done_verb: str = "saved",
+    anchor: str = "",
 ):
     """Bind, validate and hand cleaned_data to the update service with the loaded version; on a
     concurrent change show the conflict, keep the input and carry the new version. Success goes
     to a safe `next`, else `done_url`, else the compact page."""
-    done_url = done_url or _compact_url(compact)
+    done_url = done_url or _compact_url(compact) + anchor
     extra = {} if compact else {"cancel_url": _safe_next(request) or done_url}
     extra.update(context or {})
     form = form_factory(request.POST if request.method == "POST" else None, record)
@@ -239,6 +251,8 @@ def _edit(
             add_service_errors(form, error)
         else:
             messages.success(request, f"{capfirst(noun)} “{saved}” {done_verb}.")
+            if anchor:
+                return redirect(_back_to(request, compact, anchor))
             return redirect(_safe_next(request) or done_url)
     return _render_form(
         request, form=form, title=title, compact=compact, submit=submit, record=record, **extra
@@ -330,6 +344,7 @@ class RecordKind:
     create_title: object = None
     parent_get: object = None  # the scoped getter of the parent a new record is created under
     create_initial: object = None
+    anchor: str = ""  # the record's section of the compact page, where a save returns to
     # The form's choices depend on the user (accounts.scope.choosable_*): it takes `user`.
     user_scoped: bool = False
 
@@ -361,6 +376,7 @@ def create_view(kind: RecordKind):
             create=partial(kind.create, **{kind.form_arg: parent}),
             noun=kind.noun,
             title=kind.create_title(parent),
+            anchor=kind.anchor,
         )
 
     view.__name__ = f"{kind.noun}_create"
@@ -383,6 +399,7 @@ def edit_view(kind: RecordKind):
             update=partial(kind.update, **{kind.noun: record}, actor=request.user),
             noun=kind.noun,
             title=kind.edit_title(record),
+            anchor=kind.anchor,
         )
 
     view.__name__ = f"{kind.noun}_edit"
@@ -495,6 +512,9 @@ ACTIVITY = RecordKind(
     create=services.activity_create,
     create_title=lambda compact: f"Log an activity of {compact.title}",
     parent_get=selectors.compact_get,
+    # "Mark done" defaults to today; so does the day of an activity logged.
+    create_initial=lambda compact: {"occurred_on": timezone.localdate()},
+    anchor="#activities",
 )
 GRANT = RecordKind(
     noun="grant",
@@ -620,21 +640,28 @@ def _seat_state(user, organization, role: str) -> dict:
     }
 
 
-def _prefilled_seat(params, form) -> tuple[dict, dict]:
+def _prefilled_seat(params, user) -> tuple[dict, dict]:
     """Initial values from `params` (a GET's ?organization=<id>&role=<role>, or the input of a
     "Show current holder" submit), the organization ignored unless the user may choose it, and
     the seat's state (_seat_state)."""
-    initial = {name: params.get(name) for name in form.fields if params.get(name)}
+    fields = LeadershipChangeForm.base_fields
+    initial = {name: params.get(name) for name in fields if params.get(name)}
     organization = None
     organization_id, role = params.get("organization", ""), params.get("role", "")
     initial.pop("organization", None)
     if parse_id(organization_id) is not None:
-        organization = form.fields["organization"].queryset.filter(pk=organization_id).first()
+        organization = seat_organizations(user).filter(pk=organization_id).first()
         if organization is not None:
             initial["organization"] = organization
     if role not in LeadershipRole.values:
         initial.pop("role", None)
-    return initial, _seat_state(form.user, organization, role)
+    seat = _seat_state(user, organization, role)
+    if seat.get("vacant_seat"):
+        # A last day typed before choosing a vacant seat belongs to no term: the form then asks
+        # only for the new leader.
+        initial.pop("last_day", None)
+        initial.pop("end_reason", None)
+    return initial, seat
 
 
 def _visible_titles(user, compacts) -> str:
@@ -684,6 +711,10 @@ LEADERSHIP_INTRO = (
     "recorded as vacant. At a vacant seat, leave the last day and the reason empty: the new "
     "leader is recorded alone."
 )
+NEW_LEADER_INTRO = (
+    "Nobody holds this seat, so there is no term to close: record who holds it now, from their "
+    "first day."
+)
 
 
 def _record_change(request, form) -> HttpResponse | None:
@@ -727,16 +758,16 @@ def leadership_change(request):
     else:
         # A GET, or "Show current holder" without JavaScript: the input comes back unsaved,
         # with the seat's holder.
-        form = LeadershipChangeForm(user=request.user)
-        form.initial, seat = _prefilled_seat(request.POST or request.GET, form)
+        initial, seat = _prefilled_seat(request.POST or request.GET, request.user)
+        form = LeadershipChangeForm(user=request.user, initial=initial)
     return _render_form(
         request,
         form=form,
-        title="Record a leadership change",
-        submit="Record the change",
+        title="Record the new leader" if form.new_leader_only else "Record a leadership change",
+        submit="Record the new leader" if form.new_leader_only else "Record the change",
         seat_state=seat,
         seat_url=reverse("compacts:leadership_seat"),
-        intro=LEADERSHIP_INTRO,
+        intro=NEW_LEADER_INTRO if form.new_leader_only else LEADERSHIP_INTRO,
     )
 
 

@@ -390,6 +390,91 @@ def test_an_editor_logs_an_activity_with_attendance(editor_client, compact):
     assert ">41<" in row and ">27<" in row and "Joint PD" in row
 
 
+# --- an activity saved opens the compact page at the activity log (phone review) ---
+
+
+def activity_data(**overrides) -> dict:
+    data = {
+        "kind": ActivityKind.JOINT_PD,
+        "occurred_on": "2015-03-04",
+        "title": "Literacy PD day",
+        "commitment": "",
+        "district_attendees": "4",
+        "charter_attendees": "2",
+        "notes": "",
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.mark.parametrize("with_next", [True, False])
+def test_a_logged_activity_returns_to_the_activity_log(editor_client, compact, with_next):
+    url = reverse("compacts:activity_create", kwargs={"parent_id": compact.pk})
+    query = f"?next={page_url(compact)}" if with_next else ""
+    response = editor_client.post(url + query, activity_data())
+    assert response.status_code == 302
+    assert response.url == f"{page_url(compact)}#activities"
+    page = text(editor_client.get(page_url(compact)))
+    activity = Activity.objects.get(title="Literacy PD day")
+    # The anchor names the section that lists the new entry.
+    log = page.split('<section id="activities"', 1)[1].split("</section>", 1)[0]
+    assert f'id="activity-{activity.pk}"' in log
+
+
+def test_an_activity_saved_from_elsewhere_returns_to_its_next(editor_client, compact):
+    url = reverse("compacts:activity_create", kwargs={"parent_id": compact.pk})
+    elsewhere = f"/activities/?compact={compact.pk}"
+    response = editor_client.post(url, {**activity_data(), "next": elsewhere})
+    assert response.url == elsewhere
+    # A next that already names a place on the compact page keeps it.
+    response = editor_client.post(
+        url, {**activity_data(title="Second"), "next": f"{page_url(compact)}#summary"}
+    )
+    assert response.url == f"{page_url(compact)}#summary"
+
+
+def test_an_edited_activity_returns_to_the_activity_log(editor_client, compact):
+    activity = ActivityFactory(compact=compact)
+    url = reverse("compacts:activity_edit", kwargs={"pk": activity.pk})
+    response = editor_client.post(
+        f"{url}?next={page_url(compact)}",
+        {**activity_data(), "version": version_in(editor_client.get(url))},
+    )
+    assert response.status_code == 302
+    assert response.url == f"{page_url(compact)}#activities"
+
+
+def test_other_records_still_return_to_the_top_of_the_compact_page(editor_client, compact):
+    response = editor_client.post(
+        reverse("compacts:commitment_create", kwargs={"parent_id": compact.pk}),
+        {
+            "category": Category.FAC,
+            "title": "Share unused buildings",
+            "description": "",
+            "responsible_party": ResponsibleParty.DISTRICT,
+            "target_on": "2016-08-01",
+            "status": CommitmentStatus.IN_PROGRESS,
+            "achieved_on": "",
+            "next": page_url(compact),
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    assert response.url == page_url(compact)
+
+
+def test_a_new_activity_s_date_starts_at_today(editor_client, compact):
+    response = editor_client.get(
+        reverse("compacts:activity_create", kwargs={"parent_id": compact.pk})
+    )
+    today = timezone.localdate()
+    assert response.context["form"]["occurred_on"].value() == today
+    assert f'name="occurred_on" value="{today.isoformat()}"' in text(response)
+    # An existing activity keeps its own date.
+    activity = ActivityFactory(compact=compact, occurred_on=datetime.date(2015, 3, 1))
+    edit = editor_client.get(reverse("compacts:activity_edit", kwargs={"pk": activity.pk}))
+    assert edit.context["form"]["occurred_on"].value() == datetime.date(2015, 3, 1)
+
+
 # --- the other forms' happy paths ---
 
 

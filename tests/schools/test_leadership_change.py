@@ -264,6 +264,96 @@ def test_the_last_day_and_reason_say_they_are_needed_while_someone_is_in_post(ed
     assert page.count("(needed while someone is in post)") == 2
 
 
+# --- a vacant seat asks only for the new leader (phone review) ---
+
+
+@pytest.fixture
+def vacant_seat(seat):
+    """Denver's superintendent seat, empty since its signer retired."""
+    seat.ended_on, seat.end_reason = datetime.date(2014, 6, 30), EndReason.RETIRED
+    seat.save()
+    return seat
+
+
+def visible_labels(response) -> list[str]:
+    return [field.label for field in response.context["form"].visible_fields()]
+
+
+def test_the_form_at_a_vacant_seat_asks_only_for_the_new_leader(editor_client, vacant_seat):
+    response = editor_client.get(f"{CHANGE_URL}?{seat_query(vacant_seat)}")
+    body = text(response)
+    assert response.context["form"].new_leader_only
+    labels = visible_labels(response)
+    assert "Leaving leader's last day in post" not in labels and "Why they left" not in labels
+    assert 'type="hidden" name="last_day"' in body
+    assert "New leader's full name" in labels and "New leader's first day" in labels
+    assert "(optional)" not in body.split("New leader's full name", 1)[1].split("</label>")[0]
+    assert "(needed while someone is in post)" not in body
+    assert "leave the last day and the reason empty" not in body
+    assert "name the new leader and their first day" in body
+    assert "data-new-leader-only" in body
+
+
+def test_a_blank_new_leader_at_a_vacant_seat_is_asked_for_by_name(editor_client, vacant_seat):
+    response = editor_client.post(
+        CHANGE_URL,
+        data(vacant_seat, last_day="", end_reason="", successor_name="", successor_first_day=""),
+    )
+    errors = response.context["form"].errors
+    assert set(errors) == {"successor_name", "successor_first_day"}, errors
+    assert field_errors(response, "successor_name") == "Name the new leader."
+    assert "first day" in field_errors(response, "successor_first_day")
+    body = text(response)
+    # The message stands next to the name field, and the leaving leader's fields stay hidden.
+    next_to_name = r"New leader's full name</label>\s*<input[^>]*>\s*<div[^>]*>Name the new"
+    assert re.search(next_to_name, body)
+    assert "Leaving leader's last day" not in body
+    vacant_seat.refresh_from_db()
+    assert LeadershipTerm.objects.count() == 1
+
+
+def test_a_new_leader_without_a_first_day_at_a_vacant_seat_is_refused(editor_client, vacant_seat):
+    response = editor_client.post(
+        CHANGE_URL, data(vacant_seat, last_day="", end_reason="", successor_first_day="")
+    )
+    assert set(response.context["form"].errors) == {"successor_first_day"}
+    assert LeadershipTerm.objects.count() == 1
+
+
+def test_a_last_day_given_at_a_vacant_seat_is_still_refused_by_the_service(
+    editor_client, vacant_seat
+):
+    # Not the browser's form (it has no last day there): the service says there is no term.
+    response = editor_client.post(CHANGE_URL, data(vacant_seat))
+    assert "no term to close" in field_errors(response, "role")
+    assert not response.context["form"].new_leader_only
+    assert LeadershipTerm.objects.count() == 1
+
+
+def test_choosing_a_vacant_seat_drops_a_last_day_typed_before(editor_client, vacant_seat):
+    response = editor_client.post(
+        CHANGE_URL, {**data(vacant_seat, successor_title="Kept title"), "show_holder": "1"}
+    )
+    form = response.context["form"]
+    assert form.new_leader_only and not form.errors
+    assert "last_day" not in form.initial and "end_reason" not in form.initial
+    assert 'value="Kept title"' in text(response)
+
+
+def test_a_held_seat_keeps_the_leaving_leader_s_fields(editor_client, seat):
+    response = editor_client.get(f"{CHANGE_URL}?{seat_query(seat)}")
+    assert not response.context["form"].new_leader_only
+    labels = visible_labels(response)
+    assert "Leaving leader's last day in post" in labels and "Successor's full name" in labels
+    assert "data-new-leader-only" not in text(response)
+
+
+def test_a_seat_the_user_cannot_choose_is_not_treated_as_vacant(editor_client, city_y):
+    elsewhere = DistrictFactory(city=city_y)
+    response = editor_client.get(f"{CHANGE_URL}?organization={elsewhere.pk}&role=mayor")
+    assert not response.context["form"].new_leader_only
+
+
 def test_an_announced_departure_within_a_year_is_recorded(editor_client, seat):
     near = timezone.localdate() + datetime.timedelta(days=365)
     editor_client.post(
