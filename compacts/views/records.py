@@ -636,6 +636,7 @@ def _seat_state(user, organization, role: str) -> dict:
         "vacant_seat": None if holder else organization,
         "vacant_role": role_in_sentence(role),
         "vacant_since": last.ended_on if last else None,
+        "vacant_since_precision": last.date_precision if last else "day",
         "seat_locked": not can_edit_seat(user, organization, role),
     }
 

@@ -55,3 +55,14 @@ def test_a_successor_known_to_the_year_is_in_the_seat_since_that_year(viewer_cli
 
     assert "since 2015." in html
     assert "1 Jan 2015" not in html
+
+
+def test_the_leadership_form_says_since_when_a_seat_is_vacant_as_precisely_as_known(
+    editor_client, departed
+):
+    _compact, term = departed
+    html = editor_client.get(
+        f"/leadership/change/?organization={term.organization_id}&role={term.role}"
+    ).content.decode()
+
+    assert "the seat is vacant since Jun 2013" in html
