@@ -17,7 +17,7 @@ from django.template.loader import render_to_string
 
 from reports import cache as report_cache
 from reports import portfolio
-from reports.portfolio_filters import PortfolioFilterSet
+from reports.portfolio_filters import FIELDS, PortfolioFilterSet
 from reports.portfolio_trend import CityFacts, baseline_month, city_facts, trend_of
 
 ROW = "portfolio_row"
@@ -33,9 +33,19 @@ def read_filters(
     return PortfolioFilterSet(data, cities=cities, cohorts=cohorts), facts
 
 
-def variant(sort: str, filters: PortfolioFilterSet) -> str:
-    """What, besides the cities and the reader, the page's content depends on."""
-    return urlencode({"sort": sort, **filters.active})
+class Unreadable(Exception):
+    """Filters that cannot be read: `content` is the page naming them, never to be cached."""
+
+    def __init__(self, content: dict):
+        super().__init__("unreadable filters")
+        self.content = content
+
+
+def asked_variant(sort: str, query) -> str:
+    """What, besides the cities and the reader, the page's content depends on: the sort and the
+    filters as asked (empty ones dropped)."""
+    asked = {name: query.get(name) for name in FIELDS if query.get(name)}
+    return urlencode({"sort": sort, **asked})
 
 
 def rows(

@@ -16,7 +16,6 @@ from django.views.decorators.http import require_GET
 
 from reports import board_pack, pages, portfolio, portfolio_page
 from reports import cache as report_cache
-from reports.portfolio_trend import city_facts
 from reports.selectors import cities_in_scope, city_in_scope
 
 EXPORTS = ("csv", "xlsx")
@@ -89,35 +88,33 @@ def portfolio_overview(request):
     today = timezone.localdate()
     cities = cities_in_scope(request.user)
     city_ids = [city["id"] for city in cities]
-    # The filters' choices and the trend need the cities' facts, so their data keys are read
-    # before the page's key is known (the page entry is then checked as every report page's is).
-    keys = report_cache.data_keys(city_ids, today)
-    filters, facts = portfolio_page.read_filters(request.GET, cities, keys, today)
     sort = portfolio.applied_sort(request.GET.get("sort", "city"))
     export = request.GET.get("export")
     if export:
+        keys = report_cache.data_keys(city_ids, today)
+        filters, facts = portfolio_page.read_filters(request.GET, cities, keys, today)
         return _portfolio_export(request, export, today, (cities, keys, facts, filters), sort)
-    if not filters.is_valid():
-        return render(
-            request, "reports/portfolio.html", portfolio_page.invalid_content(filters, today, sort)
-        )
+    # Keyed by the filters as asked, so that a warm page is one cache read: the filters are read
+    # (their choices need the cities' facts) only to render, and a page whose filters cannot be
+    # read is never stored, so only readable ones ever find an entry.
     key = report_cache.page_key(
         "portfolio",
         city_ids,
         today,
         scope=pages.scope_of(request.user, cities),
-        variant=portfolio_page.variant(sort, filters),
+        variant=portfolio_page.asked_variant(sort, request.GET),
     )
 
     def build(current: dict) -> dict:
-        # Rendered at the tokens the entry is stamped with: after a write in between the two
-        # reads, the facts are read again at those tokens, so no entry holds older figures.
-        current_facts = facts if current == keys else city_facts(current, today)
-        return portfolio_page.content(
-            request.user, cities, current, current_facts, filters, today, sort
-        )
+        filters, facts = portfolio_page.read_filters(request.GET, cities, current, today)
+        if not filters.is_valid():
+            raise portfolio_page.Unreadable(portfolio_page.invalid_content(filters, today, sort))
+        return portfolio_page.content(request.user, cities, current, facts, filters, today, sort)
 
-    content = report_cache.page(key, city_ids, today, build)
+    try:
+        content = report_cache.page(key, city_ids, today, build)
+    except portfolio_page.Unreadable as unreadable:
+        content = unreadable.content
     return render(request, "reports/portfolio.html", content)
 
 

@@ -274,6 +274,30 @@ def test_each_filter_is_cached_apart_and_a_warm_filtered_page_costs_what_an_unfi
     assert read_page(tx).rows == ["xville"]
 
 
+def test_unreadable_filters_are_never_stored_and_a_warm_page_with_empty_ones_is_the_same_entry(
+    three, monkeypatch
+):
+    from reports import portfolio_page
+
+    renders = []
+    invalid_content = portfolio_page.invalid_content
+    monkeypatch.setattr(
+        portfolio_page,
+        "invalid_content",
+        lambda *args: renders.append(args) or invalid_content(*args),
+    )
+    first = three.get("/reports/?health=purple")
+    second = three.get("/reports/?health=purple")
+    three.get("/reports/")
+    _page, warm = _queries(three, "/reports/")
+    _empty, empty_queries = _queries(three, "/reports/?cohort=&state=&health=")
+
+    assert len(renders) == 2  # rendered each time: nothing was kept for it
+    assert "Some filters could not be read" in page_text(first)
+    assert "Some filters could not be read" in page_text(second)
+    assert empty_queries == warm == 0  # empty filters ask for nothing: the unfiltered entry
+
+
 def test_a_row_built_without_a_trend_exports_empty_trend_cells(city_x, frozen):
     """Other pages (the board pack) build portfolio rows without a trend."""
     from reports import portfolio, selectors
