@@ -211,7 +211,20 @@
         interaction: { mode: "index", intersect: false },
         scales: {
           y: { min: 0, max: 100, grid: { color: GRID }, ticks: { callback: (value) => `${value}%` } },
-          x: { grid: { display: false }, ticks: { autoSkip: true, maxRotation: 0 } },
+          // A label at each year's start (and the first month): a phone has room for those, and
+          // autoSkip alone left two arbitrary months on a three-year axis.
+          x: {
+            grid: { display: false },
+            ticks: {
+              autoSkip: false,
+              maxRotation: 0,
+              callback(value, index) {
+                const label = this.getLabelForValue(value);
+                if (index === 0) return label;
+                return label.startsWith("Jan ") ? label.slice(4) : null;
+              },
+            },
+          },
         },
         plugins: {
           legend: { position: "bottom" },
