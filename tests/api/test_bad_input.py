@@ -1,0 +1,63 @@
+"""Input an attacker makes up answers 400, never 500: a forged list cursor, a JSON body nested
+deeper than the parser can follow, a body past Django's in-memory limit."""
+
+import base64
+
+import pytest
+from django.urls import reverse
+
+from tests.api.test_reads import LISTS
+
+# Every paginated list: the router's lists and the seats an editor may record a change at.
+ALL_LISTS = [*LISTS, "api:leadership_change"]
+
+BAD_POSITIONS = [
+    "abc",
+    "1.5",
+    "1e5",
+    "",
+    "%00",
+    "1'--",
+    "-1",
+    "0",
+    " 7",
+    "+7",
+    "1_000",
+    "\u0667",  # an Arabic-Indic seven: int() reads it, the database need not
+    "99999999999999999999999",  # past bigint
+    str(2**63),
+    "1" * 5000,  # past int()'s digit limit
+]
+
+
+def cursor(querystring: str) -> str:
+    return base64.b64encode(querystring.encode()).decode()
+
+
+@pytest.mark.parametrize("position", BAD_POSITIONS)
+@pytest.mark.parametrize("name", ALL_LISTS)
+def test_a_forged_cursor_position_is_refused_on_every_list(api, world, name, position):
+    response = api["editor"].get(reverse(name), {"cursor": cursor(f"p={position}")})
+    assert response.status_code == 400, response.content
+    assert response.json() == {"cursor": ["Invalid cursor"]}
+
+
+@pytest.mark.parametrize("name", ALL_LISTS)
+def test_a_forged_cursor_offset_is_refused(api, world, name):
+    response = api["editor"].get(reverse(name), {"cursor": cursor("o=-5")})
+    assert response.status_code == 400
+    assert response.json() == {"cursor": ["Invalid cursor"]}
+
+
+def test_a_largest_possible_position_is_a_last_page(api, world):
+    response = api["editor"].get(reverse("api:activity-list"), {"cursor": cursor(f"p={2**63 - 1}")})
+    assert response.status_code == 200
+    assert response.json()["results"] == []
+
+
+def test_a_reverse_cursor_with_a_real_position_still_pages(api, world):
+    response = api["editor"].get(
+        reverse("api:activity-list"), {"cursor": cursor(f"r=1&p={world.x.activity.pk + 1}")}
+    )
+    assert response.status_code == 200
+    assert world.x.activity.pk in [row["id"] for row in response.json()["results"]]
