@@ -61,3 +61,41 @@ def test_a_reverse_cursor_with_a_real_position_still_pages(api, world):
     )
     assert response.status_code == 200
     assert world.x.activity.pk in [row["id"] for row in response.json()["results"]]
+
+
+DEEP = "[" * 1500 + "]" * 1500
+
+
+@pytest.mark.parametrize(
+    "body", [DEEP, '{"title": ' + DEEP + "}"], ids=["a deep list", "a deep field"]
+)
+def test_a_json_body_nested_too_deeply_is_a_parse_error(api, world, body):
+    response = api["editor"].post(
+        reverse("api:activity-list"), body, content_type="application/json"
+    )
+    assert response.status_code == 400, response.content
+    assert "nested too deeply" in response.json()["detail"]
+
+
+def test_a_viewers_deeply_nested_change_is_a_parse_error(api, world):
+    url = reverse("api:activity-detail", kwargs={"pk": world.x.activity.pk})
+    response = api["viewer"].patch(url, DEEP, content_type="application/json")
+    assert response.status_code == 400, response.content
+
+
+@pytest.mark.parametrize("depth", range(800, 1000, 20))
+def test_a_body_nested_just_short_of_the_limit_is_refused_not_a_500(api, world, depth):
+    # Parsed, it must survive being read as form data (str() of a nested list recurses too).
+    nested = "[" * depth + "]" * depth
+    response = api["editor"].post(
+        reverse("api:activity-list"), '{"title": ' + nested + "}", content_type="application/json"
+    )
+    assert response.status_code == 400, response.content
+
+
+def test_the_api_still_takes_form_posts(api, world):
+    response = api["editor"].post(
+        reverse("api:commitment-list"),
+        {"compact": world.x.compact.pk, "category": "ENR", "title": "Xville by form"},
+    )
+    assert response.status_code == 201, response.content
