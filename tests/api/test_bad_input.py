@@ -2,6 +2,7 @@
 deeper than the parser can follow, a body past Django's in-memory limit."""
 
 import base64
+import json
 
 import pytest
 from django.urls import reverse
@@ -99,3 +100,38 @@ def test_the_api_still_takes_form_posts(api, world):
         {"compact": world.x.compact.pk, "category": "ENR", "title": "Xville by form"},
     )
     assert response.status_code == 201, response.content
+
+
+# Past Django's DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB), short of the site's 17 MB upload limit.
+BIG = "x" * (3 * 1024 * 1024)
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (json.dumps({"title": BIG}), "application/json"),
+        ("title=" + BIG, "application/x-www-form-urlencoded"),
+    ],
+    ids=["json", "form"],
+)
+def test_a_body_past_djangos_memory_limit_answers_json_413(api, world, body, content_type):
+    response = api["editor"].post(reverse("api:activity-list"), body, content_type=content_type)
+    assert response.status_code == 413, response.content[:200]
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "The request body is too large: at most 2,621,440 bytes."}
+
+
+def test_too_many_form_fields_answer_json_400(api, world):
+    body = "&".join(f"f{n}=1" for n in range(2000))
+    response = api["editor"].post(
+        reverse("api:activity-list"), body, content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 400, response.content[:200]
+    assert response["Content-Type"] == "application/json"
+
+
+def test_the_schema_documents_the_413_of_every_write(api, world):
+    schema = api["viewer"].get(reverse("api:schema"), {"format": "json"}).json()
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            assert ("413" in operation["responses"]) == (method != "get"), (path, method)
