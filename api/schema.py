@@ -26,13 +26,14 @@ ANSWERS = {
     "401": "No token, or a token that is unknown, expired or revoked",
     "403": "Your role in the record's city is read-only",
     "404": "No such record, or one of a city you are not a member of",
+    "413": "The request body is too large",
     "429": "Too many requests with this token: wait and retry",
 }
 
 
 def error_answers(result, generator, request, public):
     """Every operation documents the errors the API answers: 401 and 429 anywhere, 404 for a
-    record by id, 400 where input or filters are read, 403 for writes."""
+    record by id, 400 where input or filters are read, 403 for writes, 413 where a body is read."""
     for path, operations in result.get("paths", {}).items():
         for method, operation in operations.items():
             codes = {"401", "429"}
@@ -42,6 +43,8 @@ def error_answers(result, generator, request, public):
                 codes.add("400")
             if method != "get" or path.endswith("/done/") or "leadership-changes" in path:
                 codes |= {"403", "404"}
+            if method != "get":
+                codes.add("413")
             responses = operation.setdefault("responses", {})
             for code in sorted(codes):
                 responses.setdefault(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -23,6 +24,13 @@ from core.formats import date_text
 # A cell starting with one of these is a formula to Excel (and to openpyxl): a city named
 # "=HYPERLINK(...)" must stay text in every export.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+# Where a spreadsheet may start a new cell inside one CSV field: Excel in a locale whose list
+# separator is ";" splits "a;=1+1" into "a" and a formula; "," and tab split elsewhere (other
+# programs, or a CSV "opened" by pasting it), and a line break starts a new row in some readers.
+# Spaces before the formula start do not stop it, and the field's start counts when spaces
+# precede it. All four starts count, "-" before a digit too: "-1+1+cmd|' /C calc'!A0" is one.
+_FORMULA_AFTER_SEPARATOR = re.compile(r"(^|[;,\t\r\n])(?=[ \t]*[=+\-@])")
 
 # Put first in every CSV: without it Excel reads UTF-8 as the local code page ("NuÃ±ez").
 BYTE_ORDER_MARK = "\ufeff"
@@ -37,6 +45,13 @@ README_SHEET = "Read me"
 def cell_text(value: str) -> str:
     """Text that spreadsheet programs show as text, never run as a formula."""
     return f"'{value}" if value.startswith(FORMULA_STARTS) else value
+
+
+def csv_text(value: str) -> str:
+    """Text for a CSV field, which a spreadsheet program may split at a separator it contains:
+    the first-character rule of cell_text, and the same apostrophe right after every separator
+    that a formula start follows (spaces between or not), so no piece is a formula either."""
+    return _FORMULA_AFTER_SEPARATOR.sub(r"\1'", cell_text(value))
 
 
 def _safe(value):
@@ -59,13 +74,17 @@ def as_of_line(today: datetime.date) -> str:
     return f"As of {date_text(today)}: every figure is computed from the records of that day."
 
 
+def _csv_safe(value):
+    return csv_text(value) if isinstance(value, str) else value
+
+
 def csv_bytes(columns: Sequence[Column], rows: Iterable[Sequence]) -> bytes:
     """UTF-8 with a byte-order mark, so that Excel does not read "Nuñez" as "NuÃ±ez"."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow([column.code for column in columns])
     for row in rows:
-        writer.writerow(["" if value is None else _safe(value) for value in row])
+        writer.writerow(["" if value is None else _csv_safe(value) for value in row])
     return (BYTE_ORDER_MARK + buffer.getvalue()).encode("utf-8")
 
 

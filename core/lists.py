@@ -536,8 +536,8 @@ def _csv_cell(value) -> object:
     if isinstance(value, datetime.date | int | float | Decimal):
         return value.isoformat() if isinstance(value, datetime.date) else value
     # Staff type the titles and notes: text a spreadsheet would run as a formula stays text,
-    # the same way in every export (core.exports).
-    return exports.cell_text(str(value))
+    # the same way in every CSV (core.exports), a formula after a separator inside it too.
+    return exports.csv_text(str(value))
 
 
 def csv_rows(queryset: QuerySet, table_class: type[ListTable]) -> Iterator[list]:

@@ -19,10 +19,12 @@ def max_request_bytes() -> int:
 
 
 def too_large(request):
+    # No "Connection: close": WSGI forbids hop-by-hop headers (wsgiref, as runserver, answers 500
+    # for one), and the connection is the server's: gunicorn drops such a header, and its sync
+    # workers close every connection after one answer anyway.
     response = SimpleTemplateResponse(
         "errors/413.html", {"most": megabytes(max_request_bytes())}, status=413
     )
-    response["Connection"] = "close"
     return response.render()
 
 

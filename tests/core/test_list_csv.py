@@ -3,12 +3,15 @@ Excel, the words next to each code in a `<code>_label` column (the codes and eve
 kept, in order, for scripts), dated by its file name, and typed-in text that looks like a formula
 kept as text."""
 
+import csv
 import datetime
+import io
 
 import pytest
 from django.utils import timezone
 
 from compacts.choices import ActivityKind, Category, CommitmentStatus, MilestoneStatus
+from core import exports
 from schools.choices import EndReason, LeadershipRole, OperatorType
 from tests.compacts.factories import (
     ActivityFactory,
@@ -170,6 +173,54 @@ def test_every_formula_start_is_neutralised(editor_client, city_x, start):
     CommitmentFactory(compact=CompactFactory(city=city_x), title=f"{start}1+1")
     (row,) = csv_dicts(_export(editor_client, "/commitments/"))
     assert row["title"] == f"'{start}1+1"
+
+
+# A formula after a separator inside a cell: Excel with ";" as its list separator (most of
+# Europe) splits "a;=1+1" into two cells, the second a formula.
+AFTER_A_SEPARATOR = [
+    ("a;=1+1", "a;'=1+1"),
+    ("x,@SUM(1)", "x,'@SUM(1)"),
+    ("line\n=cmd", "line\n'=cmd"),
+    ("tab\t+1", "tab\t'+1"),
+    ("a; =1+1", "a;' =1+1"),
+    ("a;-1+1+cmd|' /C calc'!A0", "a;'-1+1+cmd|' /C calc'!A0"),
+    # A minus before a digit is neutralised too (see core.exports): a DDE payload starts so.
+    ("3-5 schools; -2 staff", "3-5 schools;' -2 staff"),
+    ("=a;=b", "'=a;'=b"),
+    (" =1+1", "' =1+1"),  # the field's start, after spaces
+]
+ORDINARY = ["3-5 schools; 2 staff", "Smith, Jones & Co.", "e-mail: a@b.example; x=y", "a\nb"]
+
+
+@pytest.mark.parametrize(("typed", "exported"), AFTER_A_SEPARATOR)
+def test_a_formula_after_a_separator_is_neutralised(typed, exported):
+    assert exports.csv_text(typed) == exported
+
+
+@pytest.mark.parametrize("typed", ORDINARY)
+def test_ordinary_text_with_separators_is_left_alone(typed):
+    assert exports.csv_text(typed) == typed
+
+
+@pytest.mark.parametrize(("typed", "exported"), AFTER_A_SEPARATOR)
+def test_a_list_csv_neutralises_a_formula_after_a_separator(editor_client, city_x, typed, exported):
+    CommitmentFactory(compact=CompactFactory(city=city_x), title=typed)
+    (row,) = csv_dicts(_export(editor_client, "/commitments/"))
+    assert row["title"] == exported
+
+
+@pytest.mark.parametrize(("typed", "exported"), AFTER_A_SEPARATOR)
+def test_csv_bytes_neutralises_a_formula_after_a_separator(typed, exported):
+    # The portfolio's CSV (reports.portfolio.as_csv) is written by csv_bytes.
+    columns = [exports.Column("city", "City", "The city"), exports.Column("n", "N", "A count")]
+    body = exports.csv_bytes(columns, [[typed, 3]])
+    (row,) = csv.DictReader(io.StringIO(body.decode("utf-8-sig")))
+    assert row == {"city": exported, "n": "3"}
+
+
+def test_the_workbook_keeps_separators_as_typed():
+    # An xlsx cell is one cell whatever it holds: only the first-character rule applies there.
+    assert exports._safe("a;=1+1") == "a;=1+1"
 
 
 @pytest.mark.parametrize("path", list(EARLIER_COLUMNS))

@@ -3,13 +3,18 @@ undeclared (chunked) uploads are cut off, and a forged version token is only unr
 
 import datetime
 import io
+from wsgiref.handlers import SimpleHandler
+from wsgiref.util import is_hop_by_hop, setup_testing_defaults
 
 import pytest
 from django.core.files.uploadhandler import StopUpload
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import RequestFactory
 
 from core.concurrency import is_current, parse_version
-from core.request_limits import BoundedRequestMiddleware, BoundedUploadHandler
+from core.request_limits import BoundedRequestMiddleware, BoundedUploadHandler, too_large
 
 pytestmark = pytest.mark.django_db
 
@@ -41,6 +46,38 @@ def test_a_body_declared_too_large_is_refused_before_anything_reads_it(client, s
     assert response.status_code == 413
     assert "at most 1,000 bytes" in response.content.decode()
     assert read == []
+
+
+def test_the_413_carries_no_hop_by_hop_header(rf, small_limit):
+    # WSGI leaves the connection to the server: a Connection header fails its validation.
+    response = too_large(rf.post("/accounts/login/"))
+    assert [name for name, _ in response.items() if is_hop_by_hop(name)] == []
+
+
+@pytest.fixture
+def wsgi_app():
+    """Django's WSGI application as a server runs it, the test's transaction kept open."""
+    signals = (request_started, request_finished)
+    for signal in signals:
+        signal.disconnect(close_old_connections)
+    yield WSGIHandler()
+    for signal in signals:
+        signal.connect(close_old_connections)
+
+
+def test_a_wsgi_server_sends_the_413(wsgi_app, small_limit):
+    # wsgiref, as runserver: start_response asserts on a hop-by-hop header, and the handler
+    # answers 500 instead.
+    environ = {
+        "REQUEST_METHOD": "POST",
+        "PATH_INFO": "/accounts/login/",
+        "CONTENT_TYPE": "application/x-www-form-urlencoded",
+        "CONTENT_LENGTH": str(small_limit + 1),
+    }
+    setup_testing_defaults(environ)
+    out, errors = io.BytesIO(), io.StringIO()
+    SimpleHandler(io.BytesIO(b"x" * 10), out, errors, environ).run(wsgi_app)
+    assert out.getvalue().startswith(b"HTTP/1.0 413"), (out.getvalue()[:200], errors.getvalue())
 
 
 def test_a_body_within_the_limit_goes_on(rf, small_limit):
