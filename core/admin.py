@@ -16,11 +16,9 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from simple_history.admin import SimpleHistoryAdmin
 
+from core import exports
 from core.context_processors import DEMO_BANNER_CACHE_KEY
 from core.models import DemoDataset
-
-# A spreadsheet runs a cell that starts with one of these as a formula; staff type the titles.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -46,8 +44,8 @@ def csv_cell(value) -> object:
         return "true" if value else "false"
     if isinstance(value, datetime.date):
         return value.isoformat()
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return f"'{value}"
+    if isinstance(value, str):
+        return exports.csv_text(value)
     return value
 
 

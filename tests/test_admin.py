@@ -181,6 +181,14 @@ def test_exports_keep_a_formula_like_title_as_text(superuser_client):
     assert values[header.index("title")] == risky.title
 
 
+def test_the_csv_export_keeps_a_formula_after_a_separator_as_text(superuser_client):
+    """Excel with ';' as list separator would split "a;=1+1" into a second cell, a formula."""
+    risky = CommitmentFactory(title="Shared buses; =1+1")
+    response = _post_action(superuser_client, Commitment, "export_as_csv", [risky])
+    row = next(csv.DictReader(io.StringIO(response.content.decode())))
+    assert row["title"] == "Shared buses;' =1+1"
+
+
 def test_the_export_costs_the_same_queries_at_3_and_30_rows(superuser_client):
     def exported_queries(records) -> int:
         with CaptureQueriesContext(connection) as captured:

@@ -192,6 +192,7 @@
   function trendChart(data) {
     const canvas = byId("chart-trend");
     if (!canvas || !data || data.labels.length < 2) return null;
+    const hasJanuary = data.labels.some((label) => label.startsWith("Jan "));
     return new Chart(canvas, {
       type: "line",
       data: {
@@ -211,8 +212,8 @@
         interaction: { mode: "index", intersect: false },
         scales: {
           y: { min: 0, max: 100, grid: { color: GRID }, ticks: { callback: (value) => `${value}%` } },
-          // A label at each year's start (and the first month): a phone has room for those, and
-          // autoSkip alone left two arbitrary months on a three-year axis.
+          // The year at each January (the first month when no January is shown): a phone has
+          // room for those, and autoSkip alone left two arbitrary months on a three-year axis.
           x: {
             grid: { display: false },
             ticks: {
@@ -220,8 +221,8 @@
               maxRotation: 0,
               callback(value, index) {
                 const label = this.getLabelForValue(value);
-                if (index === 0) return label;
-                return label.startsWith("Jan ") ? label.slice(4) : null;
+                if (label.startsWith("Jan ")) return label.slice(4);
+                return index === 0 && !hasJanuary ? label : null;
               },
             },
           },
