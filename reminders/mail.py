@@ -46,7 +46,9 @@ def digest_message(user, preferences, period, work) -> EmailMultiAlternatives:
     if work.due:
         parts.append(f"{len(work.due)} due soon")
     if work.seats_count:
-        parts.append(f"{work.seats_count} seat{'s' if work.seats_count != 1 else ''} to fill")
+        parts.append(
+            f"{work.seats_count} seat{'s' if work.seats_count != 1 else ''} to fill or re-affirm"
+        )
     if work.changes:
         parts.append(f"{work.changes_count} change{'s' if work.changes_count != 1 else ''}")
     noun = "weekly" if period.kind == "weekly" else "monthly"
