@@ -90,7 +90,8 @@ def test_an_editor_adds_an_activity_with_tab_typing_and_enter(open_page, site):
     assert focus_is_visible(page)
     page.keyboard.press("Enter")
 
-    page.wait_for_url(site(f"/compacts/{compact.pk}/"))
+    # Back on the compact page, at its activity log, where the new entry is.
+    page.wait_for_url(site(f"/compacts/{compact.pk}/#activities"))
     activity = Activity.objects.get(title="Keyboard-only working group on enrollment")
     assert (
         activity.kind,
