@@ -65,6 +65,19 @@ _HEALTH_ORDER = {"red": 0, "amber": 1, "green": 2}
 _TREND_ORDER = {"worse": 0, "same": 1, "better": 2, "new": 3}
 
 
+def figure_cells(values: dict) -> list[tuple[str, object, str]]:
+    """(column, data value, shown text) of the figures from completion to participation, of a
+    row or of the totals: ratios export 3 places and show a whole percentage, as every page does."""
+    cells = []
+    for column in FIGURE_COLUMNS:
+        value = values[column]
+        if isinstance(value, Ratio):
+            cells.append((column, value.export, value.percent))
+        else:
+            cells.append((column, value, value))
+    return cells
+
+
 @dataclass(frozen=True)
 class PortfolioRow:
     """One city's line: values keyed by column; None where the city has no live compact."""
@@ -75,16 +88,7 @@ class PortfolioRow:
 
     @property
     def figure_cells(self) -> list[tuple[str, object, str]]:
-        """(column, data value, shown text) of the figures from completion to participation:
-        ratios export 3 places and show a whole percentage, as every page does."""
-        cells = []
-        for column in FIGURE_COLUMNS:
-            value = self.values[column]
-            if isinstance(value, Ratio):
-                cells.append((column, value.export, value.percent))
-            else:
-                cells.append((column, value, value))
-        return cells
+        return figure_cells(self.values)
 
     def export_value(self, column: str) -> str:
         """The CSV cell: ratios with 3 decimals, booleans true/false, nothing as empty."""
@@ -367,33 +371,21 @@ class PortfolioTotals:
 
     @property
     def health_text(self) -> str:
-        parts = [
-            f"{count} {health_label(colour).lower()}"
-            for colour, count in self.health_counts.items()
-            if count
-        ]
-        return ", ".join(parts) or "none"
+        return _counted(self.health_counts, health_label)
 
     @property
     def trend_text(self) -> str:
-        parts = [
-            f"{count} {TREND_LABELS[code].lower()}"
-            for code, count in self.trend_counts.items()
-            if count
-        ]
-        return ", ".join(parts) or "none"
+        return _counted(self.trend_counts, TREND_LABELS.get)
+
+
+def _counted(counts: dict, label_of) -> str:
+    """ "2 on track, 1 at risk": each count that is not zero, in words; "none" when all are."""
+    parts = [f"{count} {label_of(code).lower()}" for code, count in counts.items() if count]
+    return ", ".join(parts) or "none"
 
     @property
     def figure_cells(self) -> list[tuple[str, object, str]]:
-        """As PortfolioRow.figure_cells, for the foot of the table."""
-        cells = []
-        for column in FIGURE_COLUMNS:
-            value = self.values[column]
-            if isinstance(value, Ratio):
-                cells.append((column, value.export, value.percent))
-            else:
-                cells.append((column, value, value))
-        return cells
+        return figure_cells(self.values)
 
 
 def totals(rows: list[PortfolioRow], followed: int | None = None) -> PortfolioTotals:
