@@ -377,15 +377,15 @@ class PortfolioTotals:
     def trend_text(self) -> str:
         return _counted(self.trend_counts, TREND_LABELS.get)
 
+    @property
+    def figure_cells(self) -> list[tuple[str, object, str]]:
+        return figure_cells(self.values)
+
 
 def _counted(counts: dict, label_of) -> str:
     """ "2 on track, 1 at risk": each count that is not zero, in words; "none" when all are."""
     parts = [f"{count} {label_of(code).lower()}" for code, count in counts.items() if count]
     return ", ".join(parts) or "none"
-
-    @property
-    def figure_cells(self) -> list[tuple[str, object, str]]:
-        return figure_cells(self.values)
 
 
 def totals(rows: list[PortfolioRow], followed: int | None = None) -> PortfolioTotals:
