@@ -131,3 +131,20 @@ def outsider_client(outsider):
 @pytest.fixture
 def anonymous_client():
     return Client()
+
+
+@pytest.fixture
+def live_app():
+    """Django's WSGI application, as a server runs it, except that a request's end does not
+    close the database connection (Django's test client keeps it open the same way): it holds
+    the test's transaction."""
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    signals = (request_started, request_finished)
+    for signal in signals:
+        signal.disconnect(close_old_connections)
+    yield WSGIHandler()
+    for signal in signals:
+        signal.connect(close_old_connections)

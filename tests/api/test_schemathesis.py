@@ -6,11 +6,7 @@ type, body).
 Driven through Hypothesis directly: schemathesis' pytest plugin does not run under pytest 9.
 """
 
-import pytest
 import schemathesis
-from django.core.handlers.wsgi import WSGIHandler
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import (
     content_type_conformance,
@@ -30,19 +26,6 @@ CHECKS = [
 ]
 # Per operation: enough to reach the validation answers of each, bounded for CI.
 EXAMPLES = 10
-
-
-@pytest.fixture
-def live_app():
-    """Django's WSGI application, as a server runs it, except that a request's end does not
-    close the database connection (Django's test client keeps it open the same way): it holds
-    the test's transaction."""
-    signals = (request_started, request_finished)
-    for signal in signals:
-        signal.disconnect(close_old_connections)
-    yield WSGIHandler()
-    for signal in signals:
-        signal.connect(close_old_connections)
 
 
 def _bearer(user) -> dict:

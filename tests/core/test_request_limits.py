@@ -8,9 +8,6 @@ from wsgiref.util import is_hop_by_hop, setup_testing_defaults
 
 import pytest
 from django.core.files.uploadhandler import StopUpload
-from django.core.handlers.wsgi import WSGIHandler
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
 from django.test import RequestFactory
 
 from core.concurrency import is_current, parse_version
@@ -54,18 +51,7 @@ def test_the_413_carries_no_hop_by_hop_header(rf, small_limit):
     assert [name for name, _ in response.items() if is_hop_by_hop(name)] == []
 
 
-@pytest.fixture
-def wsgi_app():
-    """Django's WSGI application as a server runs it, the test's transaction kept open."""
-    signals = (request_started, request_finished)
-    for signal in signals:
-        signal.disconnect(close_old_connections)
-    yield WSGIHandler()
-    for signal in signals:
-        signal.connect(close_old_connections)
-
-
-def test_a_wsgi_server_sends_the_413(wsgi_app, small_limit):
+def test_a_wsgi_server_sends_the_413(live_app, small_limit):
     # wsgiref, as runserver: start_response asserts on a hop-by-hop header, and the handler
     # answers 500 instead.
     environ = {
@@ -76,7 +62,7 @@ def test_a_wsgi_server_sends_the_413(wsgi_app, small_limit):
     }
     setup_testing_defaults(environ)
     out, errors = io.BytesIO(), io.StringIO()
-    SimpleHandler(io.BytesIO(b"x" * 10), out, errors, environ).run(wsgi_app)
+    SimpleHandler(io.BytesIO(b"x" * 10), out, errors, environ).run(live_app)
     assert out.getvalue().startswith(b"HTTP/1.0 413"), (out.getvalue()[:200], errors.getvalue())
 
 
