@@ -6,7 +6,9 @@ this process, against the bench database (`BENCH_KEEP=1 make bench` keeps it).
       .venv/bin/python -m bench.profile /cities/northville/ --cache off --requests 50
 
 `--cache warm` fills the cache first and profiles the warm page; `--cache off` sets
-DASHBOARD_CACHE_SECONDS=0 as the bench's second server does. Prints the mean wall time per request
+DASHBOARD_CACHE_SECONDS=0 as the bench's second server does (figures read from the cities'
+rollups, reports/rollups.py); `--cache cold` also leaves the rollups unread and unwritten, so every
+figure is computed, as on a city's first read after a write. Prints the mean wall time per request
 and the functions with the most cumulative and own time. The bench measures speed; this says why.
 """
 
@@ -28,18 +30,20 @@ sys.path.insert(0, str(ROOT))
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("path")
-    parser.add_argument("--cache", choices=("warm", "off"), default="warm")
+    parser.add_argument("--cache", choices=("warm", "off", "cold"), default="warm")
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--user", choices=("viewer", "admin"), default="viewer")
     parser.add_argument("--top", type=int, default=25)
     args = parser.parse_args()
 
-    if args.cache == "off":
+    if args.cache in ("off", "cold"):
         os.environ["DASHBOARD_CACHE_SECONDS"] = "0"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
 
     django.setup()
+    if args.cache == "cold":
+        _without_rollups()
     from django.contrib.auth import get_user_model
     from django.test import Client
 
@@ -71,6 +75,20 @@ def main() -> None:
         out = io.StringIO()
         pstats.Stats(profiler, stream=out).strip_dirs().sort_stats(order).print_stats(args.top)
         print(out.getvalue())
+
+
+def _without_rollups() -> None:
+    """Every rollup found out of date, and nothing stored (the bench database stays as it is)."""
+    from reports import rollups
+
+    read = rollups._read
+
+    def nothing_current(city_ids, kind, today):
+        versions, _ = read(city_ids, kind, today)
+        return versions, {}
+
+    rollups._read = nothing_current
+    rollups._store = lambda values, versions, today: None
 
 
 if __name__ == "__main__":

@@ -38,7 +38,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from core import city_versions
-from reports import selectors
+from reports import rollups, selectors
 
 CITY = "city"
 DASHBOARD = "dashboard"
@@ -84,13 +84,16 @@ def set_many(keys: dict[int, str], kind: str, values: dict[int, object]) -> None
 
 
 def invalidate_cities(city_ids: Iterable[int | None]) -> None:
-    """Forget the cached figures of these cities (None entries are ignored)."""
-    city_versions.move(list(city_ids))
+    """Forget the cached and rolled-up figures of these cities (None entries are ignored)."""
+    city_ids = [city_id for city_id in city_ids if city_id is not None]
+    city_versions.move(city_ids)
+    rollups.move_versions(frozenset(city_ids))
 
 
 def invalidate_all() -> None:
-    """Forget the cached figures of every city."""
+    """Forget the cached and rolled-up figures of every city."""
     city_versions.move(None)
+    rollups.move_versions(None)
 
 
 # --- figures: get or compute ------------------------------------------------------------------
@@ -114,7 +117,7 @@ def city_figures_list(
     found = get_many(keys, CITY)
     missing = [city for city in cities if city["id"] not in found]
     if missing:
-        computed = selectors.compute_city_figures(missing, today)
+        computed = rollups.city_figures(missing, today)
         set_many(keys, CITY, computed)
         found.update(computed)
     return [found[city["id"]] for city in cities]
@@ -137,7 +140,7 @@ def city_dashboard_get(
         keys = data_keys([city["id"]], today)
     dashboard = get_many(keys, DASHBOARD).get(city["id"])
     if dashboard is None:
-        dashboard = selectors.compute_city_dashboard(city, today)
+        dashboard = rollups.city_dashboard(city, today)
         set_many(keys, DASHBOARD, {city["id"]: dashboard})
         set_many(keys, CITY, {city["id"]: dashboard.city})
     return dashboard

@@ -58,3 +58,25 @@ class CompactSnapshot(Snapshot):
 
     def __str__(self):
         return f"{self.compact} {self.month:%Y-%m}"
+
+
+class CityRollup(models.Model):
+    """A city's figures and dashboard as last computed (reports/rollups.py), kept beside the
+    records so that a report page reads one row per city instead of aggregating every activity.
+
+    `version` moves with every write to the city's records (the "city changed" signal); a stored
+    computation counts only while its key (release, day, version) is the current one, so nothing
+    here is ever trusted past a write, a deploy or midnight. Derived data: not in the admin.
+    """
+
+    city = models.OneToOneField(
+        City, on_delete=models.CASCADE, primary_key=True, related_name="rollup"
+    )
+    version = models.PositiveBigIntegerField(default=0)
+    figures_key = models.TextField(blank=True, default="")
+    figures = models.BinaryField(null=True)
+    dashboard_key = models.TextField(blank=True, default="")
+    dashboard = models.BinaryField(null=True)
+
+    def __str__(self):
+        return f"rollup of city {self.city_id} at version {self.version}"

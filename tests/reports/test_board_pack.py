@@ -177,8 +177,9 @@ def test_the_portfolio_pack_shows_only_the_readers_cities(viewer_client, city_x,
 # the city's pack also reads its monthly snapshots, the portfolio's the cohorts and last quarter's
 # snapshots (its trend and filters), and both read the demo banner (once; cached afterwards, as on
 # every page). The user comes from the cache, stored there when they signed in
-# (accounts.backends): 8 and 9 where they were 9 and 10 with the user's query.
-PACK_QUERIES = {"city": 8, "portfolio": 9}
+# (accounts.backends): 8 and 9 where they were 9 and 10 with the user's query. The figures' rollups
+# are read and, computed, stored (reports/rollups.py): 10 and 11.
+PACK_QUERIES = {"city": 10, "portfolio": 11}
 
 
 @pytest.mark.parametrize("n_cities", [2, 20])

@@ -482,8 +482,10 @@ def _cities(n: int, user) -> list:
 # 7 where it was 8 with the user's query, and 0 warm where it was 1. The dashboard also reads the
 # city's monthly snapshots; the portfolio reads its cities' cohorts and last quarter's snapshots
 # (cached per city like the figures), and a filter asks which cities it keeps (not cached apart:
-# a warm page is its cached content).
-UNCACHED, CACHED = 7, 0
+# a warm page is its cached content). The figures are read from the cities' rollups first and,
+# computed, stored there (reports/rollups.py): 9 where it was 7 before the rollups, on a first
+# page; while the rollups are current, the five aggregates become that one read.
+UNCACHED, CACHED = 9, 0
 TREND = 1
 PORTFOLIO_FACTS = 2
 FILTER = 1
