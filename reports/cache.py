@@ -10,10 +10,16 @@ concurrent write has since changed land under a token nobody reads any more.
 Writes announce the cities they changed (core.changes.cities_changed); `invalidate_cities` and
 `invalidate_all` move the tokens directly, for tests and for a cache cleared by hand.
 
+Behind the cache, the figures of a city that the cache does not hold are read from the city's
+rollup row (reports/rollups.py, kept in the database beside the records and moved by the same
+signal), and computed only when that is out of date too: a cold cache costs one query, not the
+aggregation.
+
 Each city's card (/cities/) and portfolio row (/reports/) is kept under the city's data key too
 (`fragments`): all of a page's read in one get_many, the missing ones stored in one set_many.
-DASHBOARD_CACHE_SECONDS=0 turns figures and fragments off (`caching`): computed and rendered on
-every request, nothing read or stored.
+DASHBOARD_CACHE_SECONDS=0 turns figures and fragments off in the cache (`caching`): figures read
+from the rollups (or computed) and rendered on every request, nothing read from or stored in the
+cache.
 
 The report pages also cache their content (everything inside {% block content %}, never base.html
 with its user name and CSRF token) under `page_key`: the release, the day, the cities, the
