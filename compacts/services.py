@@ -81,6 +81,23 @@ ACTIVITY_FIELDS = (
 GRANT_FIELDS = ("funder", "amount", "awarded_on", "months", "purpose")
 
 
+def _changes(record: models.Model, data: dict, m2m_names: set[str]) -> bool:
+    """Whether `data` differs from what `record` holds (a relation compared by id)."""
+    for name, value in data.items():
+        if name in m2m_names:
+            linked = set(getattr(record, name).values_list("pk", flat=True))
+            if linked != {getattr(item, "pk", item) for item in value}:
+                return True
+            continue
+        field = record._meta.get_field(name)
+        if field.is_relation:
+            if getattr(record, field.attname) != getattr(value, "pk", value):
+                return True
+        elif getattr(record, name) != value:
+            return True
+    return False
+
+
 def _set_links_quietly(record: models.Model, m2m: dict) -> None:
     """Set many-to-many links without the extra history version simple_history writes for
     each link change: one save is one version, links included."""
@@ -136,6 +153,10 @@ def _update(
     m2m_names = {f.name for f in record._meta.many_to_many}
     with transaction.atomic(), recorded_as(actor):
         current = lock_current(record, expected_version)
+        if not _changes(current, data, m2m_names):
+            # A save would write a history version and a new version token for nothing, and
+            # a second editor's form would then be refused as stale.
+            return current
         for name, value in data.items():
             if name not in m2m_names:
                 setattr(current, name, value)

@@ -147,6 +147,26 @@ def test_a_change_keeps_the_fields_it_does_not_name(api, world):
     assert (commitment.category, commitment.description, commitment.status) == before
 
 
+@pytest.mark.parametrize("record", ["commitment", "milestone", "activity"])
+def test_a_change_that_changes_nothing_keeps_the_version_and_history(api, world, record):
+    instance = getattr(world.x, record)
+    url = reverse(f"api:{record}-detail", kwargs={"pk": instance.pk})
+    loaded = api["editor"].get(url).json()
+    versions = instance.history.count()
+
+    same = api["editor"].patch(
+        url, {"title": loaded["title"], "version": loaded["version"]}, format="json"
+    )
+    changed = api["editor"].patch(
+        url, {"title": "A new title", "version": loaded["version"]}, format="json"
+    )
+
+    assert same.status_code == changed.status_code == 200
+    assert same.json()["version"] == loaded["version"]
+    assert changed.json()["version"] != loaded["version"]
+    assert instance.history.count() == versions + 1
+
+
 def test_the_forms_validation_applies(api, world):
     # The achieved date is required with the status Achieved (Commitment.clean).
     response = api["editor"].patch(

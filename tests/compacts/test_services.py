@@ -257,6 +257,34 @@ def test_commitment_create_records_opt_in_participants(compact, editor):
     assert list(commitment.participants.all()) == [participant]
 
 
+def test_an_update_that_changes_nothing_writes_nothing(compact, editor):
+    first, second = ParticipantFactory.create_batch(2, compact=compact)
+    commitment = services.commitment_create(
+        compact=compact,
+        category=Category.FAC,
+        title="Share buildings",
+        participants=[first],
+        actor=editor,
+    )
+    loaded = version_token(commitment)
+    same = {"title": "Share buildings", "category": Category.FAC, "participants": [first]}
+
+    kept = services.commitment_update(
+        commitment=commitment, data=same, actor=editor, expected_version=loaded
+    )
+    assert version_token(kept) == loaded
+    assert commitment.history.count() == 1
+
+    moved = services.commitment_update(
+        commitment=commitment,
+        data=same | {"participants": [first, second]},
+        actor=editor,
+        expected_version=loaded,
+    )
+    assert version_token(moved) != loaded
+    assert commitment.history.count() == 2
+
+
 def test_a_commitment_save_with_participants_is_one_version_holding_them(compact, editor):
     first, second = ParticipantFactory.create_batch(2, compact=compact)
     commitment = services.commitment_create(
