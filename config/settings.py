@@ -125,12 +125,17 @@ TEMPLATES = [
             ],
         },
     },
-    # The list tables only (templates/jinja2/): core/jinja2.py says why, and how escaping is on.
+    # The list tables, city cards and portfolio rows only (templates/jinja2/): core/jinja2.py says
+    # why, and how escaping is on. "libraries": Django template libraries whose filters Jinja2
+    # shares.
     {
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "templates" / "jinja2"],
         "APP_DIRS": False,
-        "OPTIONS": {"environment": "core.jinja2.environment"},
+        "OPTIONS": {
+            "environment": "core.jinja2.environment",
+            "libraries": ["reports.templatetags.reports_extras"],
+        },
     },
 ]
 

@@ -1,12 +1,15 @@
-"""The Jinja2 environment of the list tables (the second engine in settings.TEMPLATES).
+"""The Jinja2 environment of the repeated parts of pages (the second engine in
+settings.TEMPLATES).
 
-Only the list tables (header, rows and paging of /commitments/, /milestones/, /activities/,
-/leadership/, /schools/ and /networks/; templates/jinja2/) use Jinja2; every other template,
-the rest of a list page included, is Django's. django-tables2 renders them as designed
-(`{% render_table table %}` asks Django's loader, which finds them with this engine). Why: a
-list page draws 50 rows of 7 to 10 cells, and Django's engine took about 3 ms for them where
-Jinja2 takes under 1 (the same cells, measured on the bench data), a third of a list page's
-budget (issue 16).
+Only the parts a page draws a hundred times use Jinja2 (templates/jinja2/): the list tables
+(header, rows and paging of /commitments/, /milestones/, /activities/, /leadership/, /schools/
+and /networks/) and the city cards of /cities/ and rows of /reports/ (reports/pages.py,
+reports/portfolio_page.py); every other template, the rest of those pages included, is
+Django's. django-tables2 renders the tables as designed (`{% render_table table %}` asks
+Django's loader, which finds them with this engine). Why: a list page draws 50 rows of 7 to 10
+cells, and Django's engine took about 3 ms for them where Jinja2 takes under 1 (the same cells,
+measured on the bench data), a third of a list page's budget; the 100 city cards or portfolio
+rows took about 35 ms through Django's engine (issue 16).
 
 Escaping is on (Django's Jinja2 backend turns autoescape on): every `{{ value }}` is escaped
 unless it is already safe markup (Django's SafeString from format_html, Jinja2's Markup). Text
@@ -15,7 +18,10 @@ exactly as every other page does. Undefined names raise (StrictUndefined) instea
 as nothing.
 
 The helpers are the same ones the Django templates use: dates and status badges from
-core.formats, choice labels as the models define them, record URLs from the URL configuration.
+core.formats, choice labels as the models define them, record URLs from the URL configuration,
+and the filters of the Django template libraries named in the engine's OPTIONS["libraries"]
+(the report pages' health badge and class, reports/templatetags/reports_extras.py): named in
+the settings, so core imports no app.
 """
 
 from __future__ import annotations
@@ -26,8 +32,10 @@ from urllib.parse import urlencode
 
 import jinja2
 import markupsafe
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Model
 from django.urls import reverse
+from django.utils.module_loading import import_string
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
@@ -107,10 +115,25 @@ def _escaped(value):
     return value
 
 
-def environment(**options) -> jinja2.Environment:
+def library_filters(module: str) -> dict:
+    """The filters of a Django template library (a templatetags module), for Jinja2: plain
+    functions of their value only, since Jinja2 knows nothing of Django's autoescape or
+    local-time flags and escapes what they return unless it is safe markup."""
+    filters = import_string(f"{module}.register").filters
+    for name, function in filters.items():
+        if getattr(function, "needs_autoescape", False) or getattr(
+            function, "expects_localtime", False
+        ):
+            raise ImproperlyConfigured(f"The filter {name} of {module} needs Django's engine.")
+    return filters
+
+
+def environment(*, libraries: tuple[str, ...] = (), **options) -> jinja2.Environment:
     options["undefined"] = jinja2.StrictUndefined
     options["finalize"] = _escaped
     env = jinja2.Environment(**options)
+    for module in libraries:
+        env.filters.update(library_filters(module))
     env.filters.update(
         date_text=date_text,
         datetime_text=formats.datetime_text,

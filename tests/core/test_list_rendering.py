@@ -6,6 +6,7 @@ from core.formats, and the filter fields' cached markup following what they show
 import datetime
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.template import engines
 from django.template.loader import get_template
 from django.utils.html import escape
@@ -14,6 +15,7 @@ from jinja2 import UndefinedError
 from accounts.choices import Role
 from compacts.choices import MilestoneStatus
 from compacts.models import Activity
+from core.jinja2 import library_filters
 from core.lists import EstimatedCountPaginator, ListTable
 from tests.accounts.factories import MembershipFactory
 from tests.compacts.factories import (
@@ -241,3 +243,9 @@ def test_the_jinja2_engine_escapes_as_django_does_and_refuses_undefined_names():
     assert engine.from_string("{{ 7 }}").render({}) == "7"
     with pytest.raises(UndefinedError):
         engine.from_string("{{ missing.title }}").render({})
+
+
+def test_the_jinja2_engine_refuses_a_django_filter_that_needs_djangos_engine():
+    # naturalday expects local time, which only Django's engine converts to
+    with pytest.raises(ImproperlyConfigured, match="naturalday"):
+        library_filters("django.contrib.humanize.templatetags.humanize")
