@@ -76,6 +76,47 @@ def test_a_portfolio_row_without_a_live_compact_escapes_its_compacts(viewer_clie
     assert "No live compact: Gone &lt;script&gt;" in html
 
 
+# Text that closes an attribute value and opens an event handler, with a single quote too.
+ATTRIBUTE = "\"onmouseover=alert(3) 'x"
+ATTRIBUTE_ESCAPED = "&quot;onmouseover=alert(3) &#x27;x"
+
+
+def card_or_row(html: str, page: str, city) -> str:
+    """The city's card on /cities/ (its <li>) or its row on /reports/ (its <tr>): the fragments
+    drawn by the Jinja2 templates."""
+    if page == "/cities/":
+        end = html.index(f'aria-labelledby="city-{city.id}"')
+        start = html.rindex('<li class="col">', 0, end)
+        return html[start : html.index("</article>", end)]
+    start = html.index(f'<tr data-city="{city.slug}">')
+    return html[start : html.index("</tr>", start)]
+
+
+@pytest.mark.parametrize("page", ["/cities/", "/reports/"])
+@pytest.mark.parametrize("status", [CompactStatus.ACTIVE, CompactStatus.LAPSED])
+def test_the_city_card_and_the_portfolio_row_escape_names_titles_and_quotes(
+    page, status, viewer_client, city_x
+):
+    city_x.name = f"City {SCRIPT}{ATTRIBUTE}"
+    city_x.save()
+    live_compact(
+        city_x,
+        title=f"Compact {SCRIPT}{ATTRIBUTE}",
+        status=status,
+        ended_on=None if status == CompactStatus.ACTIVE else datetime.date(2020, 1, 1),
+    )
+    # A row names its compacts only when the city has no live compact (in place of figures).
+    shown = (
+        ("City",) if page == "/reports/" and status == CompactStatus.ACTIVE else ("City", "Compact")
+    )
+    for _load in ("cold", "cached"):
+        fragment = card_or_row(viewer_client.get(page).content.decode(), page, city_x)
+        assert "<script>" not in fragment
+        assert ATTRIBUTE not in fragment
+        for label in shown:
+            assert f"{label} &lt;script&gt;alert(1)&lt;/script&gt;{ATTRIBUTE_ESCAPED}" in fragment
+
+
 def test_the_exports_keep_hostile_text_plain(viewer_client, hostile_city):
     assert csv_rows(viewer_client.get("/reports/?export=csv"))[0]["city"] == hostile("City")
     assert xlsx_rows(viewer_client.get("/reports/?export=xlsx"))[0]["city"] == hostile("City")
