@@ -9,7 +9,8 @@ A status is a badge whose colour comes from its tone, never the only signal: the
 shown.
 
 Template filters and tags over these live in core/templatetags/formats.py (Django templates)
-and core/jinja2.py (the list tables): nothing else formats a date or a percentage by hand.
+and core/jinja2.py (the Jinja2 list tables, city cards and portfolio rows): nothing else formats a
+date or a percentage by hand.
 """
 
 from __future__ import annotations
