@@ -347,6 +347,8 @@ class CompactFigures:
     signed_on_precision: str
     ended_on: datetime.date | None
     figures: Figures | None
+    # The round of compacts it was signed with (Compact.cohort): the portfolio's cohort filter.
+    cohort: str = ""
 
     @property
     def is_live(self) -> bool:

@@ -17,25 +17,40 @@ uncached page; Jinja2 draws the same markup, escaped the same way, in a fraction
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.template.loader import get_template, render_to_string
 
 from reports import cache as report_cache
 from reports import portfolio
+from reports.figures import CityFigures
 from reports.portfolio_filters import FIELDS, PortfolioFilterSet
-from reports.portfolio_trend import CityFacts, baseline_month, city_facts, trend_of
+from reports.portfolio_trend import Baseline, baseline_month, city_facts, trend_of
 
 ROW = "portfolio_row"
 
 
+@dataclass(frozen=True)
+class PortfolioCity:
+    """A city of the reader's as the portfolio reads it: its figures and last quarter's baseline."""
+
+    figures: CityFigures
+    baseline: Baseline | None
+
+
 def read_filters(
     data, cities: list[dict], keys: dict, today: datetime.date
-) -> tuple[PortfolioFilterSet, dict[int, CityFacts]]:
-    """The reader's filters, their choices from the reader's cities (no query when cached), and
-    the facts of those cities."""
-    facts = city_facts(keys, today)
-    cohorts = sorted({cohort for fact in facts.values() for cohort in fact.cohorts})
+) -> tuple[PortfolioFilterSet, dict[int, PortfolioCity]]:
+    """The reader's filters, with the cohorts of the reader's compacts as the cohort's choices,
+    and each city's figures and baseline (no query when cached). Every city's figures are read
+    whatever the filters keep: the health filter needs them all."""
+    figures = report_cache.city_figures_list(user=None, cities=cities, keys=keys, today=today)
+    baselines = city_facts(keys, today)
+    facts = {city.id: PortfolioCity(city, baselines[city.id].baseline) for city in figures}
+    cohorts = sorted(
+        {compact.cohort for city in figures for compact in city.compacts if compact.cohort}
+    )
     return PortfolioFilterSet(data, cities=cities, cohorts=cohorts), facts
 
 
@@ -58,13 +73,13 @@ def rows(
     user,
     cities: list[dict],
     keys: dict,
-    facts: dict[int, CityFacts],
+    facts: dict[int, PortfolioCity],
     filters: PortfolioFilterSet,
     today: datetime.date,
     sort: str,
 ) -> tuple[list[portfolio.PortfolioRow], str]:
     """The rows the filters keep, sorted; and the sort applied. The filters must be valid."""
-    figures = report_cache.city_figures_list(user=user, cities=cities, keys=keys, today=today)
+    figures = [facts[city["id"]].figures for city in cities]
     filters.health_of = {city.id: city.health.colour if city.health else "" for city in figures}
     kept = filters.matching_ids()
     lines = [
@@ -107,7 +122,7 @@ def content(
     user,
     cities: list[dict],
     keys: dict,
-    facts: dict[int, CityFacts],
+    facts: dict[int, PortfolioCity],
     filters: PortfolioFilterSet,
     today: datetime.date,
     sort: str,

@@ -1,6 +1,6 @@
-"""What the portfolio needs per city beyond its figures: the cohorts of its compacts (a filter) and
-its snapshot of last quarter (the trend column), read for all the reader's cities in two queries
-and cached per city under the city's data key, like the figures.
+"""What the portfolio needs per city beyond its figures: its snapshot of last quarter (the trend
+column), read for all the reader's cities in one query and cached per city under the city's data
+key, like the figures. (The cohorts of the cohort filter come with the figures: CompactFigures.)
 
 Last quarter is the snapshot of the month three months before today's, the one the city
 dashboard's "what changed since last quarter" compares with (reports/trends.py), so the two pages
@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from compacts.models import Compact
 from core.formats import date_text
 from reports import cache as report_cache
 from reports.figures import CityFigures, Ratio
@@ -41,7 +40,6 @@ class Baseline:
 
 @dataclass(frozen=True)
 class CityFacts:
-    cohorts: tuple[str, ...]
     baseline: Baseline | None
 
 
@@ -63,16 +61,7 @@ def baseline_month(today: datetime.date) -> datetime.date:
 
 
 def compute_facts(city_ids: list[int], today: datetime.date) -> dict[int, CityFacts]:
-    """The facts of these cities, uncached: two queries however many cities."""
-    cohorts: dict[int, set[str]] = {city_id: set() for city_id in city_ids}
-    pairs = (
-        Compact.objects.filter(city_id__in=city_ids)
-        .exclude(cohort="")
-        .values_list("city_id", "cohort")
-        .distinct()
-    )
-    for city_id, cohort in pairs:
-        cohorts[city_id].add(cohort)
+    """The facts of these cities, uncached: one query however many cities."""
     baselines = {}
     snapshots = CitySnapshot.objects.filter(
         city_id__in=city_ids, month=baseline_month(today)
@@ -80,10 +69,7 @@ def compute_facts(city_ids: list[int], today: datetime.date) -> dict[int, CityFa
     for city_id, as_of, health, figures in snapshots:
         pair = figures.get("commitment_completion")
         baselines[city_id] = Baseline(as_of, health, Ratio(*pair) if pair else None)
-    return {
-        city_id: CityFacts(tuple(sorted(cohorts[city_id])), baselines.get(city_id))
-        for city_id in city_ids
-    }
+    return {city_id: CityFacts(baselines.get(city_id)) for city_id in city_ids}
 
 
 def city_facts(keys: dict[int, str], today: datetime.date) -> dict[int, CityFacts]:

@@ -297,6 +297,7 @@ COMPACT_FIELDS = (
     "signed_on",
     "signed_on_precision",
     "ended_on",
+    "cohort",
 )
 
 
@@ -603,6 +604,7 @@ class _City:
                 signed_on=row["signed_on"],
                 signed_on_precision=row["signed_on_precision"],
                 ended_on=row["ended_on"],
+                cohort=row["cohort"],
                 figures=figures_from_tally(self.tallies[row["id"]])
                 if row["id"] in self.tallies
                 else None,

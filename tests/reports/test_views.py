@@ -484,10 +484,12 @@ def _cities(n: int, user) -> list:
 # (cached per city like the figures), and a filter asks which cities it keeps (not cached apart:
 # a warm page is its cached content). The figures are read from the cities' rollups first and,
 # computed, stored there (reports/rollups.py): 9 where it was 7 before the rollups, on a first
-# page; while the rollups are current, the five aggregates become that one read.
+# page; while the rollups are current, the five aggregates become that one read. The portfolio's
+# cohorts come with the figures (CompactFigures.cohort): its facts are last quarter's snapshots
+# only, 1 where they were 2.
 UNCACHED, CACHED = 9, 0
 TREND = 1
-PORTFOLIO_FACTS = 2
+PORTFOLIO_FACTS = 1
 FILTER = 1
 FILTERED = "?cohort=2011-12&health=red&state=TX"
 
