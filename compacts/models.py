@@ -4,6 +4,7 @@ activities and grants."""
 import datetime
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -23,6 +24,14 @@ from core.formats import date_text
 from core.models import TimeStampedModel
 from core.validators import validate_plausible_date
 from schools.choices import DatePrecision, OrganizationKind
+
+# Free text (a summary, a description, notes) holds a few pages of minutes at most: about 3,000
+# words. A browser's form (the textarea's maxlength) and every write path (full_clean) keep to
+# it, so nobody pastes megabytes that every page and export then carries.
+LONG_TEXT_MAX = 20_000
+# A validator, not a TextField's max_length: that reaches forms only, and changing it would rebuild
+# the tables on SQLite. core.form_helpers gives the forms the same limit (and the browser).
+_within_long_text_max = MaxLengthValidator(LONG_TEXT_MAX)
 
 
 def _not_in_future(value, field: str, errors: dict) -> None:
@@ -66,7 +75,7 @@ class Compact(TimeStampedModel):
     )
     ended_on = models.DateField(null=True, blank=True, validators=[validate_plausible_date])
     document_url = models.URLField(max_length=500, blank=True)
-    summary = models.TextField(blank=True)
+    summary = models.TextField(blank=True, validators=[_within_long_text_max])
     history = HistoricalRecords()
 
     class Meta:
@@ -250,7 +259,7 @@ class Commitment(TimeStampedModel):
     )
     category = models.CharField(max_length=8, choices=Category.choices, db_index=True)
     title = models.CharField(max_length=300)
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, validators=[_within_long_text_max])
     responsible_party = models.CharField(
         max_length=24, choices=ResponsibleParty.choices, default=ResponsibleParty.SHARED
     )
@@ -334,7 +343,7 @@ class Milestone(TimeStampedModel):
         null=True, blank=True, db_index=True, validators=[validate_plausible_date]
     )
     evidence_url = models.URLField(max_length=500, blank=True)
-    notes = models.TextField(blank=True)
+    notes = models.TextField(blank=True, validators=[_within_long_text_max])
     history = HistoricalRecords()
 
     objects = MilestoneQuerySet.as_manager()
@@ -404,7 +413,7 @@ class Activity(TimeStampedModel):
     title = models.CharField(max_length=300)
     district_attendees = models.PositiveIntegerField(default=0)
     charter_attendees = models.PositiveIntegerField(default=0)
-    notes = models.TextField(blank=True)
+    notes = models.TextField(blank=True, validators=[_within_long_text_max])
     history = HistoricalRecords()
 
     class Meta:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 
 from core.validators import FIRST_PLAUSIBLE_DATE, LAST_PLAUSIBLE_DATE, validate_plausible_date
@@ -25,6 +26,14 @@ def model_formfield(model_field: models.Field, **kwargs) -> forms.Field | None:
         kwargs.setdefault("widget", date_input())
     if isinstance(model_field, models.URLField):
         kwargs.setdefault("assume_scheme", "https")
+    if isinstance(model_field, models.TextField):
+        # A limit the model keeps by validator reaches the form: its own error and the browser's
+        # maxlength, before anything is sent.
+        limits = [
+            v.limit_value for v in model_field.validators if isinstance(v, MaxLengthValidator)
+        ]
+        if limits:
+            kwargs.setdefault("max_length", min(limits))
     return model_field.formfield(**kwargs)
 
 

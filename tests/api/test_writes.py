@@ -274,3 +274,22 @@ def test_a_change_to_another_compacts_participant_is_refused(api, world):
     )
     assert response.status_code == 400
     assert "participants" in response.json()
+
+
+def test_notes_over_the_limit_are_a_field_error(api, world):
+    from compacts.models import LONG_TEXT_MAX
+
+    response = api["editor"].post(
+        reverse("api:activity-list"),
+        {
+            "compact": world.x.compact.pk,
+            "kind": "meeting",
+            "occurred_on": "2026-02-11",
+            "title": "Xville minutes",
+            "notes": "x" * (LONG_TEXT_MAX + 1),
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "notes" in response.json()
+    assert not Activity.objects.filter(title="Xville minutes").exists()

@@ -1205,3 +1205,40 @@ def test_deleting_a_compact_does_not_return_to_its_own_page(editor_client, compa
         {"next": page_url(compact)},
     )
     assert response["Location"] == f"/cities/{compact.city.slug}/"
+
+
+# --- free text has a length limit (hostile review: notes took up to the 17 MB body limit) ---
+
+
+def test_notes_over_the_limit_are_refused_next_to_the_field_and_kept(editor_client, compact):
+    from compacts.models import LONG_TEXT_MAX
+
+    url = reverse("compacts:activity_create", kwargs={"parent_id": compact.pk})
+    too_long = "minutes " * (LONG_TEXT_MAX // 8) + "and more"
+
+    refused = editor_client.post(url, activity_data(notes=too_long))
+    kept = editor_client.post(url, activity_data(notes="minutes " * (LONG_TEXT_MAX // 8)))
+
+    assert refused.status_code == 200
+    assert not Activity.objects.filter(notes=too_long).exists()
+    form = refused.context["form"]
+    assert "at most 20000 characters" in " ".join(form.errors["notes"])
+    assert form["notes"].value() == too_long
+    assert f'maxlength="{LONG_TEXT_MAX}"' in refused.content.decode()
+    assert kept.status_code == 302
+
+
+def test_every_write_path_refuses_free_text_over_the_limit(compact, editor):
+    from django.core.exceptions import ValidationError
+
+    from compacts.models import LONG_TEXT_MAX
+
+    with pytest.raises(ValidationError) as error:
+        services.commitment_create(
+            compact=compact,
+            category="ENR",
+            title="Enrollment",
+            description="x" * (LONG_TEXT_MAX + 1),
+            actor=editor,
+        )
+    assert "description" in error.value.error_dict
