@@ -31,7 +31,9 @@ FIELDS = ("cohort", "state", "health")
 
 
 class PortfolioFilterSet(django_filters.FilterSet):
-    cohort = choice_filter("Cohort", field_name="compacts__cohort", distinct=True)
+    # "2011-12" under "Cohort" read as a school year (phone review): it names the round of
+    # compacts signed together.
+    cohort = choice_filter("Compact cohort", field_name="compacts__cohort", distinct=True)
     state = choice_filter("State", field_name="state")
     health = choice_filter("Health", HEALTH_CHOICES, method="filter_health")
 

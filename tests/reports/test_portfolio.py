@@ -325,7 +325,7 @@ def csv_rows_of(body: bytes) -> list[dict]:
     ("query", "shown", "said"),
     [
         ("", ["rochester", "xville", "yton"], None),
-        ("cohort=2010-12", ["rochester", "xville"], "Only the cities with cohort 2010-12."),
+        ("cohort=2010-12", ["rochester", "xville"], "Only the cities with compact cohort 2010-12."),
         ("health=green&sort=-city", ["yton", "xville"], "Only the cities with health On track."),
     ],
 )
@@ -373,7 +373,7 @@ def test_filtered_totals_and_files_say_they_are_filtered(three):
 
     assert "2 of 3 cities (filtered)" in page
     assert xlsx_totals(response)["city"].value == "Total: 2 of 3 cities (filtered)"
-    assert any(line[0] == "Only the cities with cohort 2010-12." for line in readme.values)
+    assert any(line[0] == "Only the cities with compact cohort 2010-12." for line in readme.values)
     assert "portfolio-2010-12-" in response["Content-Disposition"]
     assert "portfolio-2010-12-" in csv_response["Content-Disposition"]
     assert three.get("/reports/?export=csv")["Content-Disposition"].startswith(
