@@ -9,7 +9,7 @@ signatories' successors who re-affirmed the compact.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db.models import Count, Exists, OuterRef, Q
 
@@ -47,6 +47,7 @@ class TrendRow:
     ratios: tuple[Ratio | None, ...]
     counts: tuple[int | None, ...]
     backfilled: bool = False
+    is_today: bool = False
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,22 @@ class CityTrend:
     def backfilled(self) -> bool:
         return any(row.backfilled for row in self.rows)
 
+    @property
+    def collapsed_rows(self) -> tuple[TrendRow, ...]:
+        """The rows with each run of months that read the same (health, percentages as shown,
+        counts) as one row, "Jan 2025 – Jun 2025": a board pack's table of two years of
+        unchanged months is a page of the same line (phone review). Today stays its own row."""
+        collapsed: list[TrendRow] = []
+        first_label = None
+        for row in self.rows:
+            last = collapsed[-1] if collapsed else None
+            if last is not None and not row.is_today and _shown(last) == _shown(row):
+                collapsed[-1] = replace(last, label=f"{first_label} – {row.label}")
+                continue
+            first_label = row.label
+            collapsed.append(row)
+        return tuple(collapsed)
+
     def chart_payload(self) -> dict:
         """The JSON static/js/dashboard.js draws: percentages (0-100, one decimal) per month."""
         return {
@@ -93,6 +110,12 @@ class CityTrend:
         }
 
 
+def _shown(row: TrendRow) -> tuple:
+    """What a table row shows, apart from its label."""
+    percents = tuple(ratio.percent if ratio is not None else None for ratio in row.ratios)
+    return (row.health, percents, row.counts, row.backfilled)
+
+
 def _percent_number(ratio: Ratio | None) -> float | None:
     rounded = ratio.rounded(3) if ratio is not None else None
     return None if rounded is None else float(rounded * 100)
@@ -106,13 +129,16 @@ def _now_figures(city: CityFigures) -> dict:
     return values
 
 
-def _row(label: str, health: str, values: dict, *, backfilled: bool = False) -> TrendRow:
+def _row(
+    label: str, health: str, values: dict, *, backfilled: bool = False, is_today: bool = False
+) -> TrendRow:
     return TrendRow(
         label=label,
         health=health,
         ratios=tuple(values.get(metric) for metric, _label in TREND_RATIOS),
         counts=tuple(values.get(metric) for metric, _label in TREND_COUNTS),
         backfilled=backfilled,
+        is_today=is_today,
     )
 
 
@@ -136,7 +162,7 @@ def city_trend_view(city: CityFigures, today: datetime.date) -> CityTrend:
     if city.figures is None:
         return CityTrend(rows=tuple(rows), change=None)
     now = _now_figures(city)
-    rows.append(_row(f"Today, {date_text(today)}", city.health.colour, now))
+    rows.append(_row(f"Today, {date_text(today)}", city.health.colour, now, is_today=True))
     baseline_month = add_months(month_of(today), -QUARTER_MONTHS)
     baseline = next((point for point in points if point.month == baseline_month), None)
     return CityTrend(rows=tuple(rows), change=_change(city, baseline, now, today))

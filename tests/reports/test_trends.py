@@ -236,3 +236,33 @@ def test_a_backfilled_quarter_says_its_stale_figure_is_not_known(frozen, viewer_
     ) in text
     assert "Dec 2025* On track 0% 100% 100% n/a 0 n/a" in text
     assert "stale commitments are n/a in those months" in text
+
+
+def test_the_packs_table_reads_a_run_of_unchanged_months_as_one_row():
+    from reports.figures import Ratio
+    from reports.trends import CityTrend, TrendRow
+
+    def month(label, health="amber", completion=(1, 4), overdue=2, **kwargs):
+        return TrendRow(label, health, (Ratio(*completion),), (overdue,), **kwargs)
+
+    trend = CityTrend(
+        rows=(
+            month("Jan 2026"),
+            month("Feb 2026", completion=(2, 8)),  # 25% as shown: the same line
+            month("Mar 2026"),
+            month("Apr 2026", overdue=3),
+            month("May 2026", health="red", overdue=3),
+            month("Jun 2026", health="red", overdue=3, backfilled=True),
+            month("Today, 6 Jun 2026", health="red", overdue=3, is_today=True),
+        ),
+        change=None,
+    )
+
+    assert [row.label for row in trend.collapsed_rows] == [
+        "Jan 2026 – Mar 2026",
+        "Apr 2026",
+        "May 2026",
+        "Jun 2026",
+        "Today, 6 Jun 2026",
+    ]
+    assert len(trend.rows) == 7  # the chart keeps every month
