@@ -156,6 +156,16 @@ def grant_get(*, user, pk: int):
 
 # The compact page shows the latest activities only; the activity list has them all.
 COMPACT_PAGE_ACTIVITIES = 20
+# What the page reads of an activity and a grant (templates/compacts/_compact_body.html).
+_ACTIVITY_SHOWN = (
+    "kind",
+    "occurred_on",
+    "title",
+    "district_attendees",
+    "charter_attendees",
+    "commitment__title",
+)
+_GRANT_SHOWN = ("funder__name", "amount", "awarded_on", "months", "purpose")
 
 
 @dataclass
@@ -243,6 +253,7 @@ class CompactPage:
         return list(
             Activity.objects.filter(compact=self.compact)
             .select_related("commitment")
+            .only(*_ACTIVITY_SHOWN)
             .order_by("-occurred_on", "-id")[: COMPACT_PAGE_ACTIVITIES + 1]
         )
 
@@ -259,6 +270,7 @@ class CompactPage:
         return list(
             Grant.objects.filter(compact=self.compact)
             .select_related("funder")
+            .only(*_GRANT_SHOWN)
             .order_by("awarded_on", "id")
         )
 
@@ -293,6 +305,22 @@ def _records_version_sql() -> str:
 _RECORDS_VERSION_SQL = _records_version_sql()
 
 
+# What the page reads of a signatory, its term, the term's person and organization
+# (templates/compacts/_compact_body.html, compacts_tags.with_seats): the rest is never loaded.
+_SIGNATORY_SHOWN = (
+    "reaffirmed_on",
+    "reaffirmed_on_precision",
+    "source_url",
+    "leadership_term__organization__name",
+    "leadership_term__person__full_name",
+    "leadership_term__role",
+    "leadership_term__title",
+    "leadership_term__ended_on",
+    "leadership_term__date_precision",
+    "leadership_term__end_reason",
+)
+
+
 def _signatory_rows(compact, today: datetime.date) -> list[SignatoryRow]:
     """The signatories with who holds each one's seat today, from ONE query: each signatory
     left-joined to the open terms at its seat (same organization and role), one row per such
@@ -311,6 +339,7 @@ def _signatory_rows(compact, today: datetime.date) -> list[SignatoryRow]:
     rows = (
         Signatory.objects.filter(compact=compact)
         .select_related("leadership_term__person", "leadership_term__organization")
+        .only(*_SIGNATORY_SHOWN)
         .annotate(seat_term=FilteredRelation(seat, condition=open_at_seat))
         .annotate(
             seat_term_id=F("seat_term__id"),
@@ -355,6 +384,17 @@ def _signatory_rows(compact, today: datetime.date) -> list[SignatoryRow]:
     return result
 
 
+# What the page reads of a participant, its organization and, for a school, its network
+# (templates/compacts/_participants.html, _commitment_card.html).
+_PARTICIPANT_SHOWN = (
+    "joined_on",
+    "left_on",
+    "organization__name",
+    "organization__kind",
+    "organization__charterschool__network__name",
+)
+
+
 def _participants(compact, today: datetime.date) -> tuple[list, list, list, list, dict]:
     """The compact's participants by sector (districts, networks and their schools, independent
     schools, others), and the opt-in participants of each commitment (commitment id -> list),
@@ -363,6 +403,7 @@ def _participants(compact, today: datetime.date) -> tuple[list, list, list, list
     rows = (
         Participant.objects.filter(compact=compact)
         .select_related("organization__charterschool__network")
+        .only(*_PARTICIPANT_SHOWN)
         .annotate(opted_into=F("opt_in_commitments"))
         .order_by("organization__name", "joined_on", "id")
     )
@@ -389,8 +430,32 @@ def _participants(compact, today: datetime.date) -> tuple[list, list, list, list
     return districts, networks, independents, others, opt_ins
 
 
-# Every stored field of a milestone, read alongside its commitment (_commitment_groups).
-_MILESTONE_FIELDS = tuple(field.attname for field in Milestone._meta.concrete_fields)
+def _shown_fields(model, names: set[str]) -> tuple[str, ...]:
+    """The id and `names` of `model`, in the order of its fields, as Model.from_db reads them."""
+    return tuple(
+        field.attname
+        for field in model._meta.concrete_fields
+        if field.primary_key or field.attname in names
+    )
+
+
+# What the page reads of a commitment and of each of its milestones (templates/compacts/
+# _commitment_card.html, _milestone.html): the rest (notes, timestamps) is never loaded.
+_COMMITMENT_SHOWN = _shown_fields(
+    Commitment,
+    {
+        "category",
+        "title",
+        "description",
+        "responsible_party",
+        "target_on",
+        "status",
+        "achieved_on",
+    },
+)
+_MILESTONE_SHOWN = _shown_fields(
+    Milestone, {"title", "due_on", "status", "completed_on", "evidence_url"}
+)
 
 
 def _commitment_groups(
@@ -398,24 +463,26 @@ def _commitment_groups(
 ) -> tuple[list[CommitmentGroup], int]:
     """The compact's commitments by category, each with `page_milestones` (by due date, overdue
     ones marked) and `page_opt_ins` (its opt-in participants, from _participants), from ONE
-    query: the commitments left-joined to their milestones."""
+    query: the commitments left-joined to their milestones, read as values (one row per
+    milestone), a record made of each commitment once and of each milestone."""
     rows = (
         Commitment.objects.filter(compact=compact)
-        .annotate(**{f"m_{name}": F(f"milestones__{name}") for name in _MILESTONE_FIELDS})
         .order_by("title", "id", "milestones__due_on", "milestones__id")
+        .values_list(*_COMMITMENT_SHOWN, *(f"milestones__{name}" for name in _MILESTONE_SHOWN))
     )
+    split = len(_COMMITMENT_SHOWN)
     by_category: dict[str, list] = {}
     commitments: dict[int, Commitment] = {}
     for row in rows:
-        commitment = commitments.get(row.pk)
+        commitment = commitments.get(row[0])
         if commitment is None:
-            commitment = commitments[row.pk] = row
+            commitment = Commitment.from_db(rows.db, _COMMITMENT_SHOWN, row[:split])
+            commitments[row[0]] = commitment
             commitment.page_milestones = []
-            commitment.page_opt_ins = opt_ins.get(row.pk, [])
+            commitment.page_opt_ins = opt_ins.get(row[0], [])
             by_category.setdefault(commitment.category, []).append(commitment)
-        if row.m_id is not None:
-            values = [getattr(row, f"m_{name}") for name in _MILESTONE_FIELDS]
-            milestone = Milestone.from_db(row._state.db, _MILESTONE_FIELDS, values)
+        if row[split] is not None:
+            milestone = Milestone.from_db(rows.db, _MILESTONE_SHOWN, row[split:])
             milestone.overdue = milestone.is_overdue_on(today)
             commitment.page_milestones.append(milestone)
     groups = [
