@@ -1,12 +1,13 @@
 """The Jinja2 environment of the list tables (the second engine in settings.TEMPLATES).
 
 Only the list tables (header, rows and paging of /commitments/, /milestones/, /activities/,
-/leadership/, /schools/ and /networks/; templates/jinja2/) use Jinja2; every other template,
-the rest of a list page included, is Django's. django-tables2 renders them as designed
+/leadership/, /schools/ and /networks/; templates/jinja2/) and the compact page's commitment
+cards with their milestones (compacts_tags.commitment_cards) use Jinja2; every other template,
+the rest of those pages included, is Django's. django-tables2 renders the tables as designed
 (`{% render_table table %}` asks Django's loader, which finds them with this engine). Why: a
 list page draws 50 rows of 7 to 10 cells, and Django's engine took about 3 ms for them where
 Jinja2 takes under 1 (the same cells, measured on the bench data), a third of a list page's
-budget (issue 16).
+budget (issue 16); the bench's compact page draws about 110 cards and milestones.
 
 Escaping is on (Django's Jinja2 backend turns autoescape on): every `{{ value }}` is escaped
 unless it is already safe markup (Django's SafeString from format_html, Jinja2's Markup). Text
