@@ -377,7 +377,7 @@ def _signatory_rows(compact, today: datetime.date) -> list[SignatoryRow]:
 
 
 # What the page reads of a participant, its organization and, for a school, its network
-# (templates/compacts/_participants.html, templates/jinja2/compacts/commitment_cards.jinja).
+# (templates/compacts/_participants.html, templates/jinja2/compacts/commitment_groups.jinja).
 _PARTICIPANT_SHOWN = (
     "joined_on",
     "left_on",
@@ -432,7 +432,7 @@ def _shown_fields(model, names: set[str]) -> tuple[str, ...]:
 
 
 # What the page reads of a commitment and of each of its milestones (templates/jinja2/compacts/
-# commitment_cards.jinja): the rest (notes, timestamps) is never loaded.
+# commitment_groups.jinja): the rest (notes, timestamps) is never loaded.
 _COMMITMENT_SHOWN = _shown_fields(
     Commitment,
     {

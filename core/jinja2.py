@@ -2,7 +2,7 @@
 
 Only the list tables (header, rows and paging of /commitments/, /milestones/, /activities/,
 /leadership/, /schools/ and /networks/; templates/jinja2/) and the compact page's commitment
-cards with their milestones (compacts_tags.commitment_cards) use Jinja2; every other template,
+cards with their milestones (compacts_tags.commitment_groups) use Jinja2; every other template,
 the rest of those pages included, is Django's. django-tables2 renders the tables as designed
 (`{% render_table table %}` asks Django's loader, which finds them with this engine). Why: a
 list page draws 50 rows of 7 to 10 cells, and Django's engine took about 3 ms for them where

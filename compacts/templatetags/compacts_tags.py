@@ -1,6 +1,6 @@
 """Template helpers of the compact page and the staff forms. No markup: the page's cards are
 templates (templates/compacts/_*.html, and the commitment cards templates/jinja2/compacts/
-commitment_cards.jinja); dates and status badges come from `{% load formats %}`."""
+commitment_groups.jinja); dates and status badges come from `{% load formats %}`."""
 
 from __future__ import annotations
 
@@ -98,14 +98,15 @@ def history_url(obj) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def commitment_cards(context, commitments) -> str:
-    """`{% commitment_cards group.commitments %}`: the cards of a category's commitments with
-    their milestones, drawn by their Jinja2 template (its header says why), with the page's
-    right to edit and the address its edit links return to."""
-    template = get_template("compacts/commitment_cards.jinja", using="jinja2")
+def commitment_groups(context, groups) -> str:
+    """`{% commitment_groups page.commitment_groups %}`: the compact page's commitments by
+    category, each a card with its milestones, drawn by their Jinja2 template (its header says
+    why) in one render, with the page's right to edit and the address its edit links return
+    to."""
+    template = get_template("compacts/commitment_groups.jinja", using="jinja2")
     cards = template.render(
         {
-            "commitments": commitments,
+            "groups": groups,
             "can_edit": context.get("can_edit", False),
             "here": context.get("here", ""),
             "history_url": history_url,
