@@ -324,8 +324,9 @@ def _signatory_rows(compact, today: datetime.date) -> list[SignatoryRow]:
     joined to every term at its seat (same organization and role; its own term is one of them),
     one row per such term. The holder of a seat is the open term that started latest by today,
     else the first to start; a seat without one is vacant since the last day of the term that
-    ended last. A plain join, sorted out here: the ORM's filtered join and subqueries for the
-    same cost twice as much to build and plan as the page's other queries."""
+    ended last. A plain join, sorted out here: the ORM's filtered join and two subqueries for
+    the same took about 1 ms more of Python to build, of which PostgreSQL's planning of this
+    wider join takes back about 0.4 ms (bench data)."""
     seat = "leadership_term__organization__leadership_terms"
     rows = (
         Signatory.objects.filter(compact=compact, **{f"{seat}__role": F("leadership_term__role")})
