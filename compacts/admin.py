@@ -3,8 +3,12 @@ commitments, signatories, participants and grants; a commitment's page its miles
 changelist joins what it shows, so its query count does not grow with the number of rows."""
 
 from django.contrib import admin
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from accounts.scope import readable_cities
 from compacts.changes import cities_of
@@ -20,13 +24,40 @@ from compacts.models import (
 )
 from core.admin import HistoryExportAdmin
 from core.admin_changes import CityChangesAdmin
-from core.lists import EstimatedCountPaginator
+from core.lists import EstimatedCountPaginator, reverse_ids
+
+
+class RecordChangeList(ChangeList):
+    """Django's changelist, each row's link to its record reversed once per page rather than
+    once per row (core.lists.reverse_ids): the same URL, for records with integer ids."""
+
+    def url_for_result(self, result) -> str:
+        return reverse_ids(
+            f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
+            getattr(result, self.pk_attname),
+            current_app=self.model_admin.admin_site.name,
+        )
 
 
 class CompactRecordAdmin(CityChangesAdmin, HistoryExportAdmin):
     """Admin writes of a compact's records tell the report caches which cities changed."""
 
     cities_of = staticmethod(cities_of)
+
+    def get_changelist(self, request, **kwargs):
+        return RecordChangeList
+
+    def action_checkbox(self, obj):
+        """Django's checkbox of a changelist row (ModelAdmin.action_checkbox), the same markup in
+        one format_html: Django renders a form widget's three templates for each row, a quarter
+        of the activity changelist's time (issue 16)."""
+        label = format_html(_("Select this object for an action - {}"), str(obj))
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            ACTION_CHECKBOX_NAME,
+            str(obj.pk),
+            label,
+        )
 
 
 class CommitmentInline(admin.TabularInline):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from accounts.scope import scope_queryset
+from accounts.scope import readable_cities, scope_queryset
 from compacts.choices import (
     LIVE_COMPACT_STATUSES,
     ActivityKind,
@@ -32,21 +32,32 @@ from core.lists import (
 
 
 def scoped_compact_choices(user) -> tuple[list, list]:
-    """(city choices, compact choices grouped by city) from ONE query over the compacts the user
-    may read. A city without a compact has no commitments, milestones or activities to list, so
-    the compacts' cities are exactly the cities worth offering."""
+    """(city choices, compact choices grouped by city) from ONE query over the compacts of the
+    cities the user may read. A city without a compact has no commitments, milestones or
+    activities to list, so the compacts' cities are exactly the cities worth offering.
+
+    The cities' names and order come from the list every page reads from the cache
+    (accounts.scope.readable_cities), so the query reads the compacts alone, in the user's
+    scope: joined to the cities for their names, it cost about a millisecond more on every
+    list page."""
+    cities = readable_cities(user)
+    if not cities:
+        return [], []
+    by_city: dict[int, list] = {}
     compacts = (
         scope_queryset(Compact.objects.all(), user, "city")
-        .order_by("city__name", "city__state", "signed_on", "id")
-        .values_list("id", "title", "signed_on", "city__slug", "city__name", "city__state")
+        .order_by("signed_on", "id")
+        .values_list("id", "title", "signed_on", "city_id")
     )
-    cities: dict[str, str] = {}
-    grouped: dict[str, list] = {}
-    for pk, title, signed_on, slug, city_name, state in compacts:
-        label = f"{city_name}, {state}"
-        cities[slug] = label
-        grouped.setdefault(label, []).append((str(pk), f"{title} ({signed_on.year})"))
-    return list(cities.items()), list(grouped.items())
+    for pk, title, signed_on, city_id in compacts:
+        by_city.setdefault(city_id, []).append((str(pk), f"{title} ({signed_on.year})"))
+    city_choices, grouped = [], []
+    for city in cities:
+        if city["id"] in by_city:
+            label = f"{city['name']}, {city['state']}"
+            city_choices.append((city["slug"], label))
+            grouped.append((label, by_city[city["id"]]))
+    return city_choices, grouped
 
 
 def _live_q(value: bool, prefix: str) -> Q:

@@ -3,13 +3,15 @@ settings.TEMPLATES).
 
 Only the parts a page draws a hundred times use Jinja2 (templates/jinja2/): the list tables
 (header, rows and paging of /commitments/, /milestones/, /activities/, /leadership/, /schools/
-and /networks/) and the city cards of /cities/ and rows of /reports/ (reports/pages.py,
-reports/portfolio_page.py); every other template, the rest of those pages included, is
+and /networks/), the city cards of /cities/ and rows of /reports/ (reports/pages.py,
+reports/portfolio_page.py), and the compact page's commitment cards with their milestones
+(compacts_tags.commitment_groups); every other template, the rest of those pages included, is
 Django's. django-tables2 renders the tables as designed (`{% render_table table %}` asks
 Django's loader, which finds them with this engine). Why: a list page draws 50 rows of 7 to 10
 cells, and Django's engine took about 3 ms for them where Jinja2 takes under 1 (the same cells,
 measured on the bench data), a third of a list page's budget; the 100 city cards or portfolio
-rows took about 35 ms through Django's engine (issue 16).
+rows took about 35 ms through Django's engine, the bench compact page's 110 cards and
+milestones about 10 ms (issue 16).
 
 Escaping is on (Django's Jinja2 backend turns autoescape on): every `{{ value }}` is escaped
 unless it is already safe markup (Django's SafeString from format_html, Jinja2's Markup). Text

@@ -320,8 +320,10 @@ _ID_MARKERS = (918273645, 918273646, 918273647)
 
 
 @lru_cache(maxsize=256)
-def _url_parts(viewname: str, arity: int, script_prefix: str, urlconf, root_urlconf) -> tuple:
-    url = reverse(viewname, args=list(_ID_MARKERS[:arity]))
+def _url_parts(
+    viewname: str, arity: int, script_prefix: str, urlconf, root_urlconf, current_app=None
+) -> tuple:
+    url = reverse(viewname, args=list(_ID_MARKERS[:arity]), current_app=current_app)
     parts = []
     for marker in _ID_MARKERS[:arity]:
         head, _, url = url.partition(str(marker))
@@ -329,11 +331,12 @@ def _url_parts(viewname: str, arity: int, script_prefix: str, urlconf, root_urlc
     return (*parts, url)
 
 
-def reverse_ids(viewname: str, *ids: int) -> str:
-    """reverse(viewname, args=ids) for a URL whose arguments are integer ids, reversed once per
-    view and URL configuration and then formatted: a list page links every row."""
+def reverse_ids(viewname: str, *ids: int, current_app: str | None = None) -> str:
+    """reverse(viewname, args=ids, current_app=current_app) for a URL whose arguments are
+    integer ids, reversed once per view and URL configuration and then formatted: a list page
+    links every row."""
     parts = _url_parts(
-        viewname, len(ids), get_script_prefix(), get_urlconf(), settings.ROOT_URLCONF
+        viewname, len(ids), get_script_prefix(), get_urlconf(), settings.ROOT_URLCONF, current_app
     )
     return "".join(f"{head}{int(pk)}" for head, pk in zip(parts, ids, strict=False)) + parts[-1]
 

@@ -1,5 +1,6 @@
 """Template helpers of the compact page and the staff forms. No markup: the page's cards are
-templates (templates/compacts/_*.html); dates and status badges come from `{% load formats %}`."""
+templates (templates/compacts/_*.html, and the commitment cards templates/jinja2/compacts/
+commitment_groups.jinja); dates and status badges come from `{% load formats %}`."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ from functools import lru_cache
 
 from django import template
 from django.conf import settings
+from django.template.loader import get_template
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.encoding import force_str
+from django.utils.safestring import mark_safe
 
 from core.lists import reverse_ids
 from history.records import tracked_for
@@ -92,3 +95,22 @@ def history_url(obj) -> str:
         meta.app_label, meta.model_name, get_script_prefix(), get_urlconf(), settings.ROOT_URLCONF
     )
     return f"{head}{int(getattr(obj, tracked.pk_name))}{tail}"
+
+
+@register.simple_tag(takes_context=True)
+def commitment_groups(context, groups) -> str:
+    """`{% commitment_groups page.commitment_groups %}`: the compact page's commitments by
+    category, each a card with its milestones, drawn by their Jinja2 template (its header says
+    why) in one render, with the page's right to edit and the address its edit links return
+    to."""
+    template = get_template("compacts/commitment_groups.jinja", using="jinja2")
+    cards = template.render(
+        {
+            "groups": groups,
+            "can_edit": context.get("can_edit", False),
+            "here": context.get("here", ""),
+            "history_url": history_url,
+        }
+    )
+    # The template's own output: Jinja2 escaped every value in it.
+    return mark_safe(cards)
