@@ -21,8 +21,6 @@ from functools import lru_cache
 
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
-from django.utils.dateformat import re_escaped, re_formatchars
-from django.utils.dates import MONTHS, MONTHS_3, MONTHS_AP
 from django.utils.formats import get_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -69,63 +67,10 @@ def date_text(value: datetime.date | None, precision: str | None = "day") -> str
 @lru_cache(maxsize=8192)
 def _formatted_date(value: datetime.date, setting: str, language: str | None) -> str:
     """Remembered per language (the month's name and the format module are the language's): a
-    page or a report words the same few hundred dates again and again. A date not seen yet is
-    written by the pattern's writer (_date_writer), or by Django for a pattern it cannot write."""
-    writer = _date_writer(setting, language)
-    return writer(value) if writer else date_format(value, get_format(setting))
-
-
-# The date format characters _date_writer writes itself, each exactly as Django's DateFormat
-# does (django.utils.dateformat): numbers, and month names in the active language ("Jan" for M:
-# the three letters, title-cased).
-_DATE_NUMBERS = {
-    "j": lambda d: str(d.day),
-    "d": lambda d: f"{d.day:02d}",
-    "n": lambda d: str(d.month),
-    "m": lambda d: f"{d.month:02d}",
-    "Y": lambda d: f"{d.year:04d}",
-    "y": lambda d: f"{d.year % 100:02d}",
-}
-_DATE_MONTH_NAMES = {
-    "b": (MONTHS_3, False),
-    "M": (MONTHS_3, True),
-    "F": (MONTHS, False),
-    "N": (MONTHS_AP, False),
-}
-
-
-def _date_part(char: str):
-    """The function writing one format character of a date, or None for one it does not write."""
-    if char in _DATE_MONTH_NAMES:
-        table, title = _DATE_MONTH_NAMES[char]
-        names = {month: str(name).title() if title else str(name) for month, name in table.items()}
-        return lambda d: names[d.month]
-    return _DATE_NUMBERS.get(char)
-
-
-@lru_cache(maxsize=64)
-def _date_writer(setting: str, language: str | None):
-    """A function writing a date as `date_format(value, get_format(setting))` does, made once per
-    format setting and language (the month names are read in it), or None when the pattern has
-    a character it does not write. Why: Django's date formatting parses the pattern and
-    translates the month's name again for every date, about 50 µs a date, and a page words
-    hundreds of dates. The pattern is split and unescaped as django.utils.dateformat does."""
-    parts: list = []
-    for index, piece in enumerate(re_formatchars.split(str(get_format(setting)))):
-        if index % 2 == 0:
-            if piece:
-                text = re_escaped.sub(r"\1", piece)
-                parts.append(lambda d, text=text: text)
-        else:
-            part = _date_part(piece)
-            if part is None:
-                return None
-            parts.append(part)
-
-    def write(value: datetime.date) -> str:
-        return "".join([part(value) for part in parts])
-
-    return write
+    page or a report words the same few hundred dates again and again, and Django's date
+    formatting is the cost. get_format answers a format setting's name with its pattern ("Y",
+    not a setting, comes back as itself)."""
+    return date_format(value, get_format(setting))
 
 
 def on_date(value: datetime.date | None, precision: str | None = "day") -> str:

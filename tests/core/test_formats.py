@@ -87,24 +87,6 @@ def test_remembered_dates_still_follow_the_active_language():
     assert formats.date_text(day) == "15 May 2012"
 
 
-@pytest.mark.parametrize("language", ["en-us", "de", "fr", "ru", "pl"])
-def test_a_date_not_seen_yet_is_written_as_djangos_date_format_writes_it(language):
-    from django.utils import translation
-    from django.utils.dateformat import format as date_format
-    from django.utils.formats import get_format
-
-    days = [datetime.date(1, 1, 1), datetime.date(999, 2, 3), datetime.date(9999, 12, 31)]
-    days += [datetime.date(2010, month, day) for month in range(1, 13) for day in (1, 9, 28)]
-    patterns = ["DATE_FORMAT", "YEAR_MONTH_FORMAT", "Y", "SHORT_DATE_FORMAT", "d/m/y", "F j, Y"]
-    patterns += ["N j, Y", "b", r"\j\a\n j \\Y", "jS F", "l j M"]  # the last two go to Django
-    with translation.override(language):
-        for pattern in patterns:
-            formats._formatted_date.cache_clear()
-            for day in days:
-                written = formats._formatted_date(day, pattern, translation.get_language())
-                assert written == date_format(day, get_format(pattern)), (pattern, day)
-
-
 def test_a_remembered_badge_keeps_text_and_safe_markup_apart():
     from django.utils.safestring import mark_safe
 
