@@ -18,6 +18,24 @@ def date_input() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"}, format=DATE_INPUT_FORMAT)
 
 
+class LongTextField(forms.CharField):
+    """Free text in a textarea, counted as it is stored.
+
+    Browsers send a textarea's line breaks as CRLF; they are kept as LF, so a limit counts a
+    line break once, as the person typing sees it. No `maxlength` attribute: a browser cuts a
+    paste at it without a word (phone review), where the field's error keeps the whole text
+    and says how long it is."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n") if value else value
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.pop("maxlength", None)
+        return attrs
+
+
 def model_formfield(model_field: models.Field, **kwargs) -> forms.Field | None:
     """ModelForm `formfield_callback`: date pickers for dates, https assumed for typed URLs."""
     if isinstance(model_field, models.DateField) and not isinstance(
@@ -27,13 +45,15 @@ def model_formfield(model_field: models.Field, **kwargs) -> forms.Field | None:
     if isinstance(model_field, models.URLField):
         kwargs.setdefault("assume_scheme", "https")
     if isinstance(model_field, models.TextField):
-        # A limit the model keeps by validator reaches the form: its own error and the browser's
-        # maxlength, before anything is sent.
+        # A limit the model keeps by validator reaches the form, said under the field.
         limits = [
             v.limit_value for v in model_field.validators if isinstance(v, MaxLengthValidator)
         ]
+        kwargs.setdefault("form_class", LongTextField)
         if limits:
             kwargs.setdefault("max_length", min(limits))
+            if not model_field.help_text:
+                kwargs.setdefault("help_text", f"Up to {min(limits):,} characters.")
     return model_field.formfield(**kwargs)
 
 

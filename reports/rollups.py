@@ -29,7 +29,7 @@ import datetime
 import pickle
 
 from django.conf import settings
-from django.db import IntegrityError, connection
+from django.db import IntegrityError, OperationalError, connection
 
 from core.changes import city_changed
 from reports import selectors
@@ -105,8 +105,10 @@ def _store(values: dict[int, dict[str, object]], versions: dict, today: datetime
         # order and cannot deadlock.
         for city_id, by_kind in sorted(values.items())
     ]
-    # A city deleted while its figures were computed has nothing left to keep.
-    with contextlib.suppress(IntegrityError):
+    # Keeping them is a saving, never a reason to fail a page: a city deleted while its figures
+    # were computed has nothing left to keep, and a database busy past its timeout (SQLite) is
+    # asked again on the next read.
+    with contextlib.suppress(IntegrityError, OperationalError):
         CityRollup.objects.bulk_create(
             rows,
             update_conflicts=True,

@@ -1224,8 +1224,25 @@ def test_notes_over_the_limit_are_refused_next_to_the_field_and_kept(editor_clie
     form = refused.context["form"]
     assert "at most 20000 characters" in " ".join(form.errors["notes"])
     assert form["notes"].value() == too_long
-    assert f'maxlength="{LONG_TEXT_MAX}"' in refused.content.decode()
+    # No maxlength: a browser would cut a paste at it without a word (phone review).
+    notes_box = refused.content.decode().split('name="notes"')[0].rsplit("<textarea", 1)[1]
+    assert "maxlength" not in notes_box
+    assert "Up to 20,000 characters." in refused.content.decode()
     assert kept.status_code == 302
+
+
+def test_a_line_break_counts_once_as_the_person_typing_sees_it(editor_client, compact):
+    from compacts.models import LONG_TEXT_MAX
+
+    url = reverse("compacts:activity_create", kwargs={"parent_id": compact.pk})
+    lines = ["x" * 9] * (LONG_TEXT_MAX // 10)  # 20,000 characters with LF, 21,999 with CRLF
+
+    response = editor_client.post(
+        url, activity_data(title="Long minutes", notes="\r\n".join(lines))
+    )
+
+    assert response.status_code == 302
+    assert Activity.objects.get(title="Long minutes").notes == "\n".join(lines)
 
 
 def test_every_write_path_refuses_free_text_over_the_limit(compact, editor):
