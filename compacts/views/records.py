@@ -250,7 +250,11 @@ def _edit(
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"{capfirst(noun)} “{saved}” {done_verb}.")
+            if version_token(saved) == version:
+                # The service wrote nothing (compacts.services._update): say so (phone review).
+                messages.info(request, f"Nothing changed: {noun} “{saved}” is as it was.")
+            else:
+                messages.success(request, f"{capfirst(noun)} “{saved}” {done_verb}.")
             if anchor:
                 return redirect(_back_to(request, compact, anchor))
             return redirect(_safe_next(request) or done_url)
@@ -609,6 +613,8 @@ def milestone_done(request, pk: int):
         title=f"Mark done: {milestone.title}",
         submit="Mark done",
         done_verb="marked done",
+        # Back to the milestone, not the top of a long compact page (phone review).
+        anchor=f"#milestone-{milestone.pk}",
     )
 
 

@@ -1259,3 +1259,31 @@ def test_every_write_path_refuses_free_text_over_the_limit(compact, editor):
             actor=editor,
         )
     assert "description" in error.value.error_dict
+
+
+# --- after a save (phone review) ---
+
+
+def test_marking_done_returns_to_the_milestone(editor_client, compact):
+    milestone = MilestoneFactory(commitment=CommitmentFactory(compact=compact), title="Vote")
+    url = reverse("compacts:milestone_done", kwargs={"pk": milestone.pk})
+    data = {"completed_on": TODAY.isoformat(), "version": version_in(editor_client.get(url))}
+
+    response = editor_client.post(url, data)
+
+    assert response["Location"] == page_url(compact) + f"#milestone-{milestone.pk}"
+
+
+def test_a_save_that_changes_nothing_says_so(editor_client, compact):
+    commitment = CommitmentFactory(compact=compact, title="Shared buildings")
+    url = reverse("compacts:commitment_edit", kwargs={"pk": commitment.pk})
+    form = editor_client.get(url)
+    unchanged = {
+        bound.name: bound.value()
+        for bound in form.context["form"]
+        if bound.value() not in (None, [])
+    }
+    response = editor_client.post(url, unchanged, follow=True)
+
+    assert messages_of(response) == ["Nothing changed: commitment “Shared buildings” is as it was."]
+    assert commitment.history.count() == 1
