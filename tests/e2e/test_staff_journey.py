@@ -69,7 +69,8 @@ def _mark_done_with_evidence(page, milestone) -> None:
     assert page.get_by_label("Evidence link").input_value() == EVIDENCE
     page.get_by_label("Completed on").fill(timezone.localdate().isoformat())
     page.get_by_role("button", name="Mark done").click()
-    page.wait_for_url(re.compile(r"/compacts/\d+/$"))
+    # Back at the milestone itself, not the top of the page.
+    page.wait_for_url(re.compile(rf"/compacts/\d+/#milestone-{milestone.pk}$"))
     assert "marked done" in page.locator(".messages").inner_text()
     assert item.locator(".badge").first.inner_text() == "Done"
     assert item.get_by_role("link", name="evidence").get_attribute("href") == EVIDENCE
