@@ -84,6 +84,8 @@ MIDDLEWARE = [
     # Before anything reads the body (CSRF does, on every POST): an oversized one is refused.
     "core.request_limits.BoundedRequestMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions: a signed-in GET reads its session, user, roles and page in one cache read.
+    "core.read_ahead.ReadAheadMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -157,10 +159,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 SILENCED_SYSTEM_CHECKS = env_list("SILENCED_SYSTEM_CHECKS")
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Django's Redis and local-memory caches, reading a request's keys ahead (core/read_ahead.py).
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.read_ahead.ReadAheadRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "ct",
         }
@@ -168,7 +171,7 @@ if REDIS_URL:
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "BACKEND": "core.read_ahead.ReadAheadLocMemCache",
             "LOCATION": "compact-tracker",
             # Per-city dashboard entries for a hundred cities outgrow the default of 300.
             "OPTIONS": {"MAX_ENTRIES": 5000},
