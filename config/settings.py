@@ -253,11 +253,12 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Django's and whitenoise's, working out each file's URL once per process (core/staticfiles.py)
     "staticfiles": {
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "core.staticfiles.RememberedCompressedManifestStaticFilesStorage"
             if not DEBUG and env_bool("STATIC_MANIFEST", default=False)
-            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+            else "core.staticfiles.RememberedStaticFilesStorage"
         )
     },
 }
