@@ -199,7 +199,8 @@ def page(
     The entry is read in the same cache read as the tokens; over many cities, with the token
     that moves with any write instead (the entry keeps the one it was checked at): while that
     one stands no city changed, and when it moved, the cities' tokens are read and an entry that
-    is still current (the write was elsewhere) is kept, checked at the new one."""
+    is still current (the write was elsewhere) is kept, checked at the new one. The content is
+    kept in ASCII (`_in_ascii`)."""
     few = len(city_ids) <= FEW_CITIES
     token_keys = city_versions.token_keys(city_ids)
     found = cache.get_many([key, *(token_keys if few else [city_versions.ANY_KEY])])
@@ -219,9 +220,19 @@ def page(
         if few:
             return _served(content)
     else:
-        content = build(keys)
+        content = _in_ascii(build(keys))
     cache.set(key, (checked_at, stamp, content), timeout=settings.DASHBOARD_CACHE_SECONDS)
     return _served(content)
+
+
+def _in_ascii(content: dict) -> dict:
+    """The content with every character beyond ASCII written as a character reference (&#8226;),
+    which HTML reads as the character itself. A page that is all ASCII is read from the cache and
+    encoded for the response by a copy; one other character anywhere makes Python do both
+    character by character (about 0.3 ms on every warm /reports/). The content holds no script or
+    style where a reference would be read as text: its JSON data blocks are ASCII already."""
+    text = content["content"].encode("ascii", "xmlcharrefreplace").decode("ascii")
+    return content | {"content": text}
 
 
 def _served(content: dict) -> dict:

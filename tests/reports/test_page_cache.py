@@ -372,3 +372,17 @@ def test_a_warm_page_over_many_cities_reads_one_token_instead_of_each_citys(
     assert not rendered(response)
     page_reads = [keys for keys in reads if any(key.startswith("reports:page-v2:") for key in keys)]
     assert page_reads == [[page_reads[0][0], "versions:any"]]
+
+
+@pytest.mark.parametrize("page", list(CONTENT))
+def test_the_content_is_kept_in_ascii_and_reads_as_the_same_text(page, viewer_client, city_x):
+    # Non-ASCII in a page makes every warm request decode and encode it character by character.
+    live_compact(city_x, title="Compacto de Peñasco — “Ñandú” ▲")
+    responses = [viewer_client.get(url_of(page, city_x)) for _ in range(2)]
+
+    assert rendered(responses[0]) and not rendered(responses[1])
+    for response in responses:
+        assert response.content.isascii()
+        if page == "dashboard":
+            assert "Compacto de Peñasco — “Ñandú” ▲" in page_text(response)
+        assert "Xville" in page_text(response)
