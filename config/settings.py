@@ -89,7 +89,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, with request.user loaded here rather than a lazy proxy (accounts/middleware.py).
+    "accounts.middleware.AuthenticationMiddleware",
     # Early, so that its header lands on every answer to a signed-in user, redirects included.
     "accounts.middleware.NoStoreForSignedInMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
