@@ -202,17 +202,17 @@ def page(
     is still current (the write was elsewhere) is kept, checked at the new one. The content is
     kept in ASCII (`_in_ascii`)."""
     few = len(city_ids) <= FEW_CITIES
-    token_keys = city_versions.token_keys(city_ids)
-    found = cache.get_many([key, *(token_keys if few else [city_versions.ANY_KEY])])
-    entry = found.get(key)
     if few:
-        checked_at = ""
+        found = cache.get_many([key, *city_versions.token_keys(city_ids)])
+        entry, checked_at = found.get(key), ""
     else:
+        found = cache.get_many([key, city_versions.ANY_KEY])
+        entry = found.get(key)
         # Read before the cities' tokens, so that a write in between moves it past what is kept.
         checked_at = city_versions.any_from(found)
         if entry is not None and entry[0] == checked_at:
             return _served(entry[2])
-        found |= cache.get_many(token_keys)
+        found |= cache.get_many(city_versions.token_keys(city_ids))
     keys = _data_keys(*city_versions.tokens_from(found, city_ids), today)
     stamp = hashlib.sha1("\n".join(keys.values()).encode()).hexdigest()
     if entry is not None and entry[1] == stamp:
