@@ -7,7 +7,10 @@ reset throttle counts in the cache too.
 from django.conf import settings
 from django.core.checks import Tags, Warning, register
 
-PER_PROCESS_CACHES = {"django.core.cache.backends.locmem.LocMemCache"}
+PER_PROCESS_CACHES = {
+    "django.core.cache.backends.locmem.LocMemCache",
+    "core.read_ahead.ReadAheadLocMemCache",
+}
 
 
 @register(Tags.caches, deploy=True)

@@ -84,10 +84,13 @@ MIDDLEWARE = [
     # Before anything reads the body (CSRF does, on every POST): an oversized one is refused.
     "core.request_limits.BoundedRequestMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions: a signed-in GET reads its session, user, roles and page in one cache read.
+    "core.read_ahead.ReadAheadMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, with request.user loaded here rather than a lazy proxy (accounts/middleware.py).
+    "accounts.middleware.AuthenticationMiddleware",
     # Early, so that its header lands on every answer to a signed-in user, redirects included.
     "accounts.middleware.NoStoreForSignedInMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -169,10 +172,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 SILENCED_SYSTEM_CHECKS = env_list("SILENCED_SYSTEM_CHECKS")
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Django's Redis and local-memory caches, reading a request's keys ahead (core/read_ahead.py).
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.read_ahead.ReadAheadRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "ct",
         }
@@ -180,7 +184,7 @@ if REDIS_URL:
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "BACKEND": "core.read_ahead.ReadAheadLocMemCache",
             "LOCATION": "compact-tracker",
             # Per-city dashboard entries for a hundred cities outgrow the default of 300.
             "OPTIONS": {"MAX_ENTRIES": 5000},
@@ -262,11 +266,12 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Django's and whitenoise's, working out each file's URL once per process (core/staticfiles.py)
     "staticfiles": {
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "core.staticfiles.RememberedCompressedManifestStaticFilesStorage"
             if not DEBUG and env_bool("STATIC_MANIFEST", default=False)
-            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+            else "core.staticfiles.RememberedStaticFilesStorage"
         )
     },
 }

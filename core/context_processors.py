@@ -1,4 +1,7 @@
+import functools
+
 from django.core.cache import cache
+from django.urls import get_script_prefix, reverse
 
 from core.models import DemoDataset
 
@@ -50,10 +53,18 @@ SUPERUSER_NAVIGATION = (("/admin/", "Admin", ("/admin/",)),)
 ALL_NAVIGATION = NAVIGATION + SUPERUSER_NAVIGATION
 
 
+@functools.cache
+def _account_links(script_prefix: str) -> dict[str, str]:
+    # Reversed once per process (and script prefix) rather than by two {% url %} tags on every
+    # page: the URL configuration does not change while a process runs.
+    return {"account": reverse("account"), "sign_out": reverse("logout")}
+
+
 def navigation(request):
     """The items of the main navigation and the current section (the link of its item, or ""):
     base.html keeps the rendered navigation per section (and superuser or not) in the "layout"
-    cache, so the items are only worked out when it renders it anew."""
+    cache, so the items are only worked out when it renders it anew. With them the links of the
+    signed-in user's account and sign-out."""
     path = request.path
     section = next(
         (href for href, _label, prefixes in ALL_NAVIGATION if path.startswith(prefixes)), ""
@@ -67,4 +78,8 @@ def navigation(request):
             for href, label, _prefixes in entries
         ]
 
-    return {"navigation": items, "navigation_section": section}
+    return {
+        "navigation": items,
+        "navigation_section": section,
+        "account_links": _account_links(get_script_prefix()),
+    }

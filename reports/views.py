@@ -6,10 +6,13 @@ the cities' version tokens and the content in one get_many, and renders only bas
 The portfolio reads its cities' data keys and facts first (its filters need them).
 """
 
+import functools
+
 from csp.constants import NONCE
 from csp.decorators import csp_update
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
@@ -115,7 +118,18 @@ def portfolio_overview(request):
         content = report_cache.page(key, city_ids, today, build)
     except portfolio_page.Unreadable as unreadable:
         content = unreadable.content
-    return render(request, "reports/portfolio.html", content)
+    return render(
+        request,
+        "reports/portfolio.html",
+        content | {"board_pack_url": _portfolio_board_pack_url(get_script_prefix())},
+    )
+
+
+@functools.cache
+def _portfolio_board_pack_url(script_prefix: str) -> str:
+    # Outside the cached content (its query follows the request's): reversed once per process
+    # (and script prefix) rather than by a {% url %} on every warm /reports/.
+    return reverse("reports:portfolio_board_pack")
 
 
 def _portfolio_export(request, export: str, today, read, sort: str):

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 import core.changes
 from accounts.choices import Role
+from reports import cache as report_cache
 from tests.accounts.factories import MembershipFactory, UserFactory
 from tests.accounts.two_factor import sign_in_verified
 from tests.schools.factories import CityFactory
@@ -21,8 +22,10 @@ PASSWORD = "correct horse battery staple"
 def _fresh_cache():
     # Dashboards, the demo banner and axes counters live in the cache; tests must not leak them.
     cache.clear()
+    report_cache.kept_pages.clear()
     yield
     cache.clear()
+    report_cache.kept_pages.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -15,7 +15,7 @@ pytestmark = [
 
 
 def assert_in_layout(html: str, title: str):
-    assert f"<title>{title} · Compact Tracker</title>" in html
+    assert f"<title>{title} &middot; Compact Tracker</title>" in html
     assert 'href="#main"' in html
     assert '<main id="main"' in html
     assert "<footer" in html

@@ -35,7 +35,7 @@ def test_the_fifth_failure_locks_with_a_clear_message_in_the_layout(editor):
     *_, fifth = fail(5)
     html = fifth.content.decode()
     assert fifth.status_code == 429
-    assert "<title>Sign-in paused · Compact Tracker</title>" in html
+    assert "<title>Sign-in paused &middot; Compact Tracker</title>" in html
     assert '<main id="main"' in html
     assert "There were 5 failed sign-ins for <strong>editor</strong> from your address" in html
     assert "paused for 15 minutes" in html

@@ -22,7 +22,7 @@ def test_the_sign_in_page_is_in_the_site_layout(anonymous_client):
     response = anonymous_client.get(LOGIN)
     html = response.content.decode()
     assert response.status_code == 200
-    assert "<title>Sign in · Compact Tracker</title>" in html
+    assert "<title>Sign in &middot; Compact Tracker</title>" in html
     assert '<main id="main"' in html
     assert 'href="#main"' in html
     assert 'autocomplete="current-password"' in html

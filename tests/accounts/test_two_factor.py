@@ -70,7 +70,7 @@ def test_a_superuser_with_an_app_is_asked_for_a_code_after_the_password(superuse
     assert response["Location"] == f"{STEP}?next=%2Freports%2F"
     page = client.get(response["Location"])
     html = page.content.decode()
-    assert "<title>Enter your code · Compact Tracker</title>" in html
+    assert "<title>Enter your code &middot; Compact Tracker</title>" in html
     assert 'autocomplete="one-time-code"' in html
     assert 'href="/reports/"' not in html  # no menu before the step
 

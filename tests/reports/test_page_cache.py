@@ -3,6 +3,7 @@ tokens, the reader's scope, the day and the sort. A write is visible on the next
 personal is ever cached; warm pages take one query."""
 
 import datetime
+import time
 
 import pytest
 from django.template.backends import jinja2 as jinja2_backend
@@ -372,11 +373,14 @@ def test_the_cards_or_rows_of_every_city_are_read_in_one_get_many_and_stored_in_
     assert [len(data) for data in writes if next(iter(data)).endswith(kind)] == [2]
 
 
+@pytest.mark.parametrize("kept_here", [True, False])
 def test_a_warm_page_over_many_cities_reads_one_token_instead_of_each_citys(
-    superuser_client, city_x, city_y, compact, monkeypatch
+    kept_here, superuser_client, city_x, city_y, compact, monkeypatch
 ):
     monkeypatch.setattr(report_cache, "FEW_CITIES", 1)
     superuser_client.get("/reports/")
+    if not kept_here:
+        report_cache.kept_pages.clear()  # as in another process
     real_get_many = report_cache.cache.get_many
     reads = []
 
@@ -388,5 +392,75 @@ def test_a_warm_page_over_many_cities_reads_one_token_instead_of_each_citys(
     response = superuser_client.get("/reports/")
 
     assert not rendered(response)
-    page_reads = [keys for keys in reads if any(key.startswith("reports:page-v2:") for key in keys)]
-    assert page_reads == [[page_reads[0][0], "versions:any"]]
+    page_reads = [keys for keys in reads if "versions:any" in keys]
+    if kept_here:  # the content is this process's copy: only the token is read
+        assert page_reads == [["versions:any"]]
+    else:
+        assert page_reads == [[page_reads[0][0], "versions:any"]]
+        assert page_reads[0][0].startswith("reports:page-")
+
+
+# --- the copies a process keeps ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("page", list(CONTENT))
+def test_a_page_kept_by_one_process_is_served_by_another_from_the_shared_cache(
+    page, viewer_client, city_x, compact
+):
+    first = viewer_client.get(url_of(page, city_x))
+    report_cache.kept_pages.clear()
+    second = viewer_client.get(url_of(page, city_x))
+
+    assert rendered(first) and not rendered(second)
+    assert main(first) == main(second)
+
+
+@pytest.mark.parametrize("page", list(CONTENT))
+def test_a_kept_copy_whose_cities_changed_gives_way_to_the_shared_entry_rendered_since(
+    page, viewer_client, city_x, compact
+):
+    first = viewer_client.get(url_of(page, city_x))
+    (stale_key, stale), *_ = report_cache.kept_pages._entries.items()
+    commitment(compact, title="Written after the copy was kept")
+    report_cache.kept_pages.clear()  # another process renders the page anew ...
+    fresh = viewer_client.get(url_of(page, city_x))
+    report_cache.kept_pages.put(stale_key, stale)  # ... while this one still keeps the old copy
+
+    again = viewer_client.get(url_of(page, city_x))
+
+    assert rendered(fresh) and not rendered(again)
+    assert main(again) == main(fresh) != main(first)
+
+
+@pytest.mark.parametrize("page", list(CONTENT))
+def test_a_kept_copy_expires_with_the_shared_entry(
+    page, viewer_client, city_x, compact, settings, monkeypatch
+):
+    viewer_client.get(url_of(page, city_x))
+    now = time.time()
+    monkeypatch.setattr(time, "time", lambda: now + settings.DASHBOARD_CACHE_SECONDS + 1)
+
+    assert rendered(viewer_client.get(url_of(page, city_x)))
+
+
+def test_nothing_is_kept_when_the_report_cache_is_off(viewer_client, city_x, compact, settings):
+    settings.DASHBOARD_CACHE_SECONDS = 0
+    report_cache.kept_pages.clear()
+    for page in CONTENT:
+        assert rendered(viewer_client.get(url_of(page, city_x)))
+        assert rendered(viewer_client.get(url_of(page, city_x)))
+    assert not report_cache.kept_pages._entries
+
+
+@pytest.mark.parametrize("page", list(CONTENT))
+def test_the_content_is_kept_in_ascii_and_reads_as_the_same_text(page, viewer_client, city_x):
+    # Non-ASCII in a page makes every warm request decode and encode it character by character.
+    live_compact(city_x, title="Compacto de Peñasco — “Ñandú” ▲")
+    responses = [viewer_client.get(url_of(page, city_x)) for _ in range(2)]
+
+    assert rendered(responses[0]) and not rendered(responses[1])
+    for response in responses:
+        assert response.content.isascii()
+        if page == "dashboard":
+            assert "Compacto de Peñasco — “Ñandú” ▲" in page_text(response)
+        assert "Xville" in page_text(response)
