@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from functools import lru_cache
@@ -174,6 +174,13 @@ class Figures:
     # None when not known: figures as of a past day (reports/snapshots.py's backfill).
     stale_commitments: int | None
     health: Health
+
+    def health_without_stale(self) -> Health:
+        """The health as a backfilled month has it, stale commitments not known: what a month
+        worked out afterwards is compared with (a backfill cannot tell which commitments were
+        stale then, reports/selectors.py)."""
+        values = {item.name: getattr(self, item.name) for item in fields(self)}
+        return health_of(**(values | {"stale_commitments": None}))
 
     def commitments_with_status(self, status: str) -> int:
         return dict(self.commitments_by_status).get(status, 0)

@@ -20,7 +20,7 @@ from reports.figures import CityFigures, Ratio
 from reports.models import CitySnapshot
 from reports.snapshots import add_months, month_of
 from reports.templatetags.reports_extras import health_label
-from reports.trends import QUARTER_MONTHS
+from reports.trends import QUARTER_MONTHS, comparable_health
 
 FACTS = "portfolio_facts"
 
@@ -36,6 +36,7 @@ class Baseline:
     as_of: datetime.date
     health: str
     completion: Ratio | None
+    backfilled: bool = False
 
 
 @dataclass(frozen=True)
@@ -65,10 +66,10 @@ def compute_facts(city_ids: list[int], today: datetime.date) -> dict[int, CityFa
     baselines = {}
     snapshots = CitySnapshot.objects.filter(
         city_id__in=city_ids, month=baseline_month(today)
-    ).values_list("city_id", "as_of", "health", "figures")
-    for city_id, as_of, health, figures in snapshots:
+    ).values_list("city_id", "as_of", "health", "figures", "backfilled")
+    for city_id, as_of, health, figures, backfilled in snapshots:
         pair = figures.get("commitment_completion")
-        baselines[city_id] = Baseline(as_of, health, Ratio(*pair) if pair else None)
+        baselines[city_id] = Baseline(as_of, health, Ratio(*pair) if pair else None, backfilled)
     return {city_id: CityFacts(baselines.get(city_id)) for city_id in city_ids}
 
 
@@ -91,7 +92,7 @@ def trend_of(city: CityFigures, baseline: Baseline | None, today: datetime.date)
     if baseline is None or not baseline.health:
         month = baseline_month(today)
         return Trend(NEW, f"No figures from {month:%b %Y} to compare with.")
-    then, now = baseline.health, city.health.colour
+    then, now = baseline.health, comparable_health(city, baseline.backfilled)
     moves = [
         f"health stayed {health_label(now)}"
         if then == now
@@ -109,6 +110,8 @@ def trend_of(city: CityFigures, baseline: Baseline | None, today: datetime.date)
         moves.append(
             f"commitment completion {'rose' if after > before else 'fell'} from {old} to {new}"
         )
+    if baseline.backfilled and city.figures.stale_commitments:
+        moves.append("stale commitments not compared (not recorded then)")
     detail = f"Since {date_text(baseline.as_of)}: {'; '.join(moves)}."
     if _HEALTH_RANK[now] != _HEALTH_RANK.get(then, _HEALTH_RANK[now]):
         return Trend(BETTER if _HEALTH_RANK[now] > _HEALTH_RANK[then] else WORSE, detail)

@@ -172,7 +172,7 @@ def _change(city, baseline: TrendPoint | None, now: dict, today) -> QuarterChang
     if baseline is None:
         return None
     since = baseline.as_of
-    moves = [_health_move(baseline.health, city.health.colour)]
+    moves = [_health_move(baseline.health, comparable_health(city, baseline.backfilled))]
     then = _point_values(baseline)
     for metric, label in TREND_RATIOS:
         moves.append(_ratio_move(label, then.get(metric), now[metric]))
@@ -195,6 +195,15 @@ def _change(city, baseline: TrendPoint | None, now: dict, today) -> QuarterChang
         departures=_departures(city.id, since, today),
         reaffirmations=_reaffirmations(city.id, since, today),
     )
+
+
+def comparable_health(city: CityFigures, baseline_backfilled: bool) -> str:
+    """Today's health colour as it compares with a baseline: a backfilled month knew no stale
+    commitments, so today's is taken without them too, or a stale commitment alone would read
+    as the city getting worse (phone review)."""
+    if baseline_backfilled:
+        return city.figures.health_without_stale().colour
+    return city.health.colour
 
 
 def _health_move(then: str, now: str) -> str:

@@ -266,3 +266,28 @@ def test_the_packs_table_reads_a_run_of_unchanged_months_as_one_row():
         "Today, 6 Jun 2026",
     ]
     assert len(trend.rows) == 7  # the chart keeps every month
+
+
+def test_a_backfilled_baseline_is_compared_without_todays_stale_commitments(
+    frozen, viewer_client, city_x
+):
+    """A backfilled month knew no stale commitments: a city whose only problem today is one
+    did not get worse since (phone review: Los Angeles read "worse")."""
+    from compacts.models import Commitment
+    from reports import cache as report_cache
+
+    compact = live_compact(city_x)
+    quiet = commitment(compact)
+    Commitment.objects.filter(pk=quiet.pk).update(updated_at=FROZEN - days(200))
+    report_cache.invalidate_cities([city_x.id])
+    baseline = _baseline(city_x, frozen, stale_commitments=None, commitment_completion=[0, 1])
+    baseline.backfilled = True
+    baseline.save()
+
+    dashboard = page_text(viewer_client.get(f"/cities/{city_x.slug}/"))
+    portfolio = viewer_client.get("/reports/?export=csv").content.decode()
+
+    assert "Needs attention" in dashboard  # today, with the stale commitment
+    assert "Health stayed On track." in dashboard
+    assert ",same," in portfolio
+    assert "stale commitments not compared (not recorded then)" in portfolio
