@@ -113,14 +113,16 @@ def status_tone(code: str | None) -> str:
 def status_badge(code: str | None, label: str) -> SafeString:
     """A status as a calm badge; its tone picks the colour (static/css/app.css)."""
     if isinstance(label, str):
-        return _status_badge(code, label)
+        return _remembered_badge(code, label)
     # A lazy label: its words depend on the language of the request.
+    return _badge(code, label)
+
+
+def _badge(code: str | None, label) -> SafeString:
     return format_html('<span class="badge status status-{}">{}</span>', status_tone(code), label)
 
 
-@lru_cache(maxsize=1024, typed=True)
-def _status_badge(code: str | None, label: str) -> SafeString:
-    """The badge of a text label, remembered: a page shows the same few badges again and again
-    (a compact page a hundred and more). Typed, so that safe markup (SafeString, written as it
-    is) and plain text (escaped) with the same characters are two entries."""
-    return format_html('<span class="badge status status-{}">{}</span>', status_tone(code), label)
+# The badge of a text label, remembered: a page shows the same few badges again and again (a
+# compact page a hundred and more). Typed, so that safe markup (SafeString, written as it is)
+# and plain text (escaped) with the same characters are two entries.
+_remembered_badge = lru_cache(maxsize=1024, typed=True)(_badge)
