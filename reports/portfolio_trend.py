@@ -41,6 +41,8 @@ class Baseline:
 
 @dataclass(frozen=True)
 class CityFacts:
+    # A wrapper of one field, on purpose: it is what the cache keeps per city, and "no baseline"
+    # must be a value the cache can hold (Django's Redis get_many drops a stored None).
     baseline: Baseline | None
 
 
